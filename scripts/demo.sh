@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The demo: installs missing Debian packages, builds bulkhead, and scans
+# examples/ - the unsafe inputs produce findings, the fixed ones none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh build
+if [ ! -f build/release/build.ninja ]; then
+    meson setup build/release --buildtype=release -Dtests=false >/dev/null
+fi
+ninja -C build/release >/dev/null
+bh=build/release/bulkhead
+echo "### bulkhead config examples/unsafe"
+rc=0; "$bh" config --color=always examples/unsafe || rc=$?
+echo "(exit code $rc: findings remain)"
+echo
+echo "### bulkhead config examples/fixed"
+rc=0; "$bh" config --color=always examples/fixed || rc=$?
+echo "(exit code $rc)"

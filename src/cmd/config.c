@@ -1,0 +1,282 @@
+/*
+ * config.c - `bulkhead config [PATH...]`: walks the paths, lets each reader
+ * bid on every file, reads the ones it recognises into models, runs the
+ * rules, the policy and the suppressions, and writes the report. A file that
+ * cannot be read or parsed becomes a report error (exit 2) and the walk goes on.
+ */
+#include "cmd/cmd.h"
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "input/dockerfile.h"
+#include "input/files.h"
+#include "rules/pipeline.h"
+#include "rules/rule.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const struct bh_option bh_config_options[] = {
+    BH_SCAN_OPTIONS,
+    {"target", 0, "STAGE", "Dockerfile stage that ships (default: the last stage)"},
+    {"build-arg", 0, "NAME=VALUE", "value for a Dockerfile ARG (repeatable)"},
+    {"help", 'h', NULL, "show this help"},
+    {NULL, 0, NULL, NULL},
+};
+
+struct config_state {
+    struct bh_scanopts so;
+    struct bh_dockerfile_opts dopts;
+    const char **build_args;
+    size_t nbuild_args;
+    struct bh_arena arena;
+    struct bh_report report;
+    size_t nfiles;
+    bool help;
+};
+
+static int on_opt(int idx, const char *val, void *data)
+{
+    struct config_state *st = data;
+    const char *name = bh_config_options[idx].long_name;
+    int rc = bh_scanopts_handle(&st->so, name, val);
+
+    if (rc == 1)
+        return 0;
+    if (rc)
+        return rc;
+    if (!strcmp(name, "target")) {
+        st->dopts.target = val;
+    } else if (!strcmp(name, "build-arg")) {
+        const char **n = realloc(st->build_args, (st->nbuild_args + 1) * sizeof(*n));
+
+        if (!n)
+            return BH_EXIT_INTERNAL;
+        st->build_args = n;
+        st->build_args[st->nbuild_args++] = val;
+    } else if (!strcmp(name, "help")) {
+        st->help = true;
+    }
+    return 0;
+}
+
+static void add_error(struct config_state *st, const char *target, const struct bh_err *err)
+{
+    bh_report_add_error(&st->arena, &st->report, target, err->msg, err->line, err->col);
+}
+
+static bool dockerignore_next_to(const char *path)
+{
+    char buf[BH_MAX_PATH + 32];
+    const char *slash = strrchr(path, '/');
+    int n;
+
+    n = snprintf(buf, sizeof(buf), "%s.dockerignore", path);
+    if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0)
+        return true;
+    if (slash)
+        n = snprintf(buf, sizeof(buf), "%.*s/.dockerignore", (int)(slash - path), path);
+    else
+        n = snprintf(buf, sizeof(buf), ".dockerignore");
+    return n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0;
+}
+
+static void scan_dockerfile(struct config_state *st, const char *path, const char *text, size_t len)
+{
+    struct bh_buildspec bs;
+    struct bh_target *t;
+    struct bh_err err;
+    int rc;
+
+    bh_err_init(&err);
+    rc = bh_dockerfile_parse(&st->arena, path, text, len, &st->dopts, &bs, &err);
+    if (rc) {
+        if (!err.file[0])
+            snprintf(err.file, sizeof(err.file), "%s", path);
+        add_error(st, path, &err);
+        return;
+    }
+    if (strcmp(path, "-")) {
+        bs.has_dockerignore = dockerignore_next_to(path);
+        bs.dockerignore_known = true;
+    }
+    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_DOCKERFILE);
+    if (!t)
+        return;
+    bh_rules_check_build(&st->arena, &st->so.policy, &bs, &t->findings);
+    bh_pipeline_policy(&st->so.policy, &t->findings);
+    bh_pipeline_inline(bs.ignores, bs.nignores, &t->findings);
+    bh_pipeline_ignorefile(&st->so.ignores, &t->findings);
+}
+
+/* Decide what a file is and scan it. explicit: named on the command line. */
+static void scan_file(struct config_state *st, const char *path, bool explicit)
+{
+    const char *base = strrchr(path, '/');
+    char *text = NULL;
+    size_t len = 0;
+    struct bh_err err;
+    int bid;
+
+    base = base ? base + 1 : path;
+    bh_err_init(&err);
+    /* name-only bid first, so a walk does not read every file in a tree */
+    bid = bh_dockerfile_bid(base, NULL, 0);
+    if (bid < 50 && !explicit)
+        return;
+    if (bh_file_read(&st->arena, path, BH_MAX_CONFIG_FILE, &text, &len, &err)) {
+        add_error(st, path, &err);
+        return;
+    }
+    bid = bh_dockerfile_bid(base, text, len);
+    if (bid < 50) {
+        if (explicit) {
+            bh_err_set(&err, BH_EUNSUPPORTED, path, 0, 0,
+                       "cannot tell what kind of file '%s' is (not a Dockerfile)", path);
+            add_error(st, path, &err);
+        }
+        return;
+    }
+    st->nfiles++;
+    scan_dockerfile(st, path, text, len);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct config_state *st, const char *dir, unsigned depth)
+{
+    DIR *d;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    struct bh_err err;
+
+    if (depth > BH_MAX_WALK_DEPTH) {
+        bh_err_init(&err);
+        bh_err_set(&err, BH_ELIMIT, dir, 0, 0,
+                   "directory nesting deeper than %u (BH_MAX_WALK_DEPTH) below '%s'",
+                   BH_MAX_WALK_DEPTH, dir);
+        add_error(st, dir, &err);
+        return;
+    }
+    d = opendir(dir);
+    if (!d) {
+        bh_err_init(&err);
+        bh_err_set(&err, BH_EIO, dir, 0, 0, "cannot open directory '%s': %s", dir, strerror(errno));
+        add_error(st, dir, &err);
+        return;
+    }
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            char **nn = realloc(names, (cap ? cap * 2 : 32) * sizeof(*nn));
+
+            if (!nn)
+                break;
+            names = nn;
+            cap = cap ? cap * 2 : 32;
+        }
+        names[n] = strdup(de->d_name);
+        if (names[n])
+            n++;
+    }
+    closedir(d);
+    /* sorted, so reports are the same on every filesystem */
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
+    for (i = 0; i < n; i++) {
+        char path[BH_MAX_PATH];
+        struct stat sb;
+        int len;
+
+        if (!strcmp(dir, "."))
+            len = snprintf(path, sizeof(path), "%s", names[i]);
+        else
+            len = snprintf(path, sizeof(path), "%s%s%s", dir,
+                           bh_str_suffix(dir, "/") ? "" : "/", names[i]);
+        if (len < 0 || (size_t)len >= sizeof(path) || lstat(path, &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode)) {
+            /* version-control and dependency trees hold nobody's deployment files */
+            if (!strcmp(names[i], ".git") || !strcmp(names[i], "node_modules") ||
+                !strcmp(names[i], ".hg") || !strcmp(names[i], ".svn"))
+                continue;
+            walk(st, path, depth + 1);
+        } else if (S_ISREG(sb.st_mode)) {
+            scan_file(st, path, false);
+        }
+        /* symlinks are not followed during a walk: they may point out of the tree */
+    }
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int cmd_config(int argc, char **argv, struct bh_ctx *ctx)
+{
+    struct config_state st;
+    char **pos = NULL;
+    int npos = 0, rc, i;
+    static const char *const dot[] = {"."};
+
+    memset(&st, 0, sizeof(st));
+    bh_scanopts_init(&st.so);
+    bh_arena_init(&st.arena, BH_MAX_SCAN_ARENA);
+    st.report.tool_version = BH_VERSION;
+    rc = bh_cmd_parse("config", argc, argv, bh_config_options, on_opt, &st, &pos, &npos);
+    if (rc)
+        goto out;
+    if (st.help) {
+        bh_cmd_help(stdout, bh_cmd_find("config"));
+        rc = BH_EXIT_OK;
+        goto out;
+    }
+    st.dopts.build_args = st.build_args;
+    st.dopts.nbuild_args = st.nbuild_args;
+    rc = bh_scanopts_load(&st.so, &st.arena);
+    if (rc)
+        goto out;
+    if (npos == 0) {
+        pos[0] = (char *)dot[0];
+        npos = 1;
+    }
+    for (i = 0; i < npos; i++) {
+        struct stat sb;
+        struct bh_err err;
+
+        if (!strcmp(pos[i], "-")) {
+            scan_file(&st, "-", true);
+            continue;
+        }
+        if (stat(pos[i], &sb) != 0) {
+            bh_err_init(&err);
+            bh_err_set(&err, BH_EIO, pos[i], 0, 0, "cannot read '%s': %s", pos[i], strerror(errno));
+            add_error(&st, pos[i], &err);
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode))
+            walk(&st, pos[i], 0);
+        else
+            scan_file(&st, pos[i], true);
+    }
+    if (st.arena.failed) {
+        fprintf(stderr, "bulkhead config: out of memory (BH_MAX_SCAN_ARENA)\n");
+        rc = BH_EXIT_INTERNAL;
+        goto out;
+    }
+    rc = bh_scanopts_finish(&st.so, ctx, &st.report, "config");
+out:
+    free(pos);
+    free(st.build_args);
+    bh_arena_release(&st.arena);
+    return rc;
+}

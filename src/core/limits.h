@@ -1,0 +1,44 @@
+/*
+ * limits.h - every bound bulkhead puts on untrusted input, in one place.
+ * Exceeding one is BH_ELIMIT with a message naming the constant. Values a
+ * user may need to raise are marked "overridable" and have a CLI/policy knob.
+ */
+#ifndef BH_LIMITS_H
+#define BH_LIMITS_H
+
+/* Largest configuration file (Dockerfile, Compose, manifest) read whole. overridable */
+#define BH_MAX_CONFIG_FILE (16u * 1024u * 1024u)
+/* Longest logical line of a Dockerfile after joining continuations. */
+#define BH_MAX_LOGICAL_LINE (1u * 1024u * 1024u)
+/* Most instructions in one Dockerfile. */
+#define BH_MAX_INSTRUCTIONS 100000u
+/* Most stages (FROM) in one Dockerfile. */
+#define BH_MAX_STAGES 1000u
+/* Most heredocs attached to one instruction. */
+#define BH_MAX_HEREDOCS 64u
+/* Most words in one shell command line, and most simple commands in one RUN. */
+#define BH_MAX_SHELL_WORDS 65536u
+#define BH_MAX_SHELL_CMDS 65536u
+/* Deepest nesting of `sh -c '...'` unwrapping and of ${VAR:-${OTHER}} substitution. */
+#define BH_MAX_SHELL_NESTING 8u
+#define BH_MAX_SUBST_DEPTH 16u
+/* Largest value produced by variable substitution. */
+#define BH_MAX_SUBST_VALUE (64u * 1024u)
+/* Arena bytes for one scan of one target. overridable */
+#define BH_MAX_SCAN_ARENA (512u * 1024u * 1024u)
+/* YAML nesting depth, alias expansions and document size (policy, compose, manifests). */
+#define BH_MAX_YAML_DEPTH 256u
+#define BH_MAX_YAML_ALIASES 10000u
+#define BH_MAX_YAML_NODES 1000000u
+/* Lines in an ignore file; entries in a policy list. */
+#define BH_MAX_IGNORE_LINES 100000u
+#define BH_MAX_POLICY_ITEMS 100000u
+/* Directory walk: deepest directory, most files considered. */
+#define BH_MAX_WALK_DEPTH 64u
+#define BH_MAX_WALK_FILES 1000000u
+/* Longest path bulkhead handles. */
+#define BH_MAX_PATH 4096u
+/* Largest report bulkhead builds in memory before writing. */
+#define BH_MAX_OUTPUT_BUF (1024u * 1024u * 1024u)
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * str.c - string helpers. ASCII only on purpose: Dockerfile keywords, rule
+ * ids and package names are ASCII, and locale-dependent folding is a bug source.
+ */
+#include "core/str.h"
+
+#include "core/err.h"
+
+#include <string.h>
+
+static int lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+bool bh_str_ieqn(const char *a, size_t alen, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < alen; i++) {
+        if (!b[i] || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return false;
+    }
+    return b[alen] == '\0';
+}
+
+bool bh_str_ieq(const char *a, const char *b)
+{
+    return bh_str_ieqn(a, strlen(a), b);
+}
+
+bool bh_str_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool bh_str_iprefix(const char *s, const char *prefix)
+{
+    size_t i;
+
+    for (i = 0; prefix[i]; i++) {
+        if (!s[i] || lower((unsigned char)s[i]) != lower((unsigned char)prefix[i]))
+            return false;
+    }
+    return true;
+}
+
+bool bh_str_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bool bh_str_isuffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && bh_str_ieq(s + n - m, suffix);
+}
+
+const char *bh_str_icontains(const char *hay, const char *needle)
+{
+    size_t m = strlen(needle);
+
+    if (m == 0)
+        return hay;
+    for (; *hay; hay++) {
+        if (bh_str_iprefix(hay, needle))
+            return hay;
+    }
+    return NULL;
+}
+
+int bh_parse_int(const char *s, size_t len, long long min, long long max, long long *out)
+{
+    unsigned long long v = 0;
+    bool neg = false;
+    size_t i = 0;
+
+    if (len && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == len)
+        return BH_EPARSE;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return BH_EPARSE;
+        if (v > (9223372036854775807ULL - (unsigned)(s[i] - '0')) / 10)
+            return BH_ELIMIT;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    if (neg) {
+        if (v > 9223372036854775808ULL)
+            return BH_ELIMIT;
+        if (v == 9223372036854775808ULL) {
+            if (min > -9223372036854775807LL - 1)
+                return BH_ELIMIT;
+            *out = -9223372036854775807LL - 1;
+            return 0;
+        }
+        if (-(long long)v < min)
+            return BH_ELIMIT;
+        *out = -(long long)v;
+        return 0;
+    }
+    if ((long long)v > max)
+        return BH_ELIMIT;
+    *out = (long long)v;
+    return 0;
+}

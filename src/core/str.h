@@ -1,0 +1,26 @@
+/*
+ * str.h - small string helpers over (ptr, len) and C strings: ASCII case
+ * folding, prefix tests, and the one range-checked integer parser.
+ */
+#ifndef BH_STR_H
+#define BH_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool bh_str_ieq(const char *a, const char *b);            /* ASCII case-insensitive equality */
+bool bh_str_ieqn(const char *a, size_t alen, const char *b); /* (a, alen) vs C string b */
+bool bh_str_prefix(const char *s, const char *prefix);
+bool bh_str_iprefix(const char *s, const char *prefix);
+bool bh_str_suffix(const char *s, const char *suffix);
+bool bh_str_isuffix(const char *s, const char *suffix);
+/* Case-insensitive substring search; NULL when absent. */
+const char *bh_str_icontains(const char *hay, const char *needle);
+
+/*
+ * Parse all of (s, len) as a decimal integer in [min, max]. Returns 0, or
+ * BH_EPARSE (not a number, trailing bytes) / BH_ELIMIT (out of range).
+ */
+int bh_parse_int(const char *s, size_t len, long long min, long long max, long long *out);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * groups.h - the rule tables, one per rule file. registry.c merges them into
+ * one id-sorted list. Adding a rule = adding a row to one of these tables
+ * (plus docs/rules/ID.md and fixtures under tests/rules/ID/).
+ */
+#ifndef BH_RULE_GROUPS_H
+#define BH_RULE_GROUPS_H
+
+#include "rules/rule.h"
+
+/* build.c: how the image is built (BUILD-*) */
+extern const struct bh_rule bh_rules_build[];
+extern const size_t bh_rules_build_n;
+/* content.c: what the build puts in the image or exposes (IMG-*, RUN-* on VOLUME, OTH-HEALTH) */
+extern const struct bh_rule bh_rules_content[];
+extern const size_t bh_rules_content_n;
+/* ref.c: image references (REF-*) */
+extern const struct bh_rule bh_rules_ref[];
+extern const size_t bh_rules_ref_n;
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * pipeline.c - policy and suppression over a target's findings. Pure data
+ * transformations; the readers of the policy and ignore files live in input/.
+ */
+#include "rules/pipeline.h"
+
+#include "core/str.h"
+
+#include <fnmatch.h>
+#include <string.h>
+
+static void keep_if(struct bh_findings *f, const struct bh_policy *p, unsigned mask, int use_mask)
+{
+    size_t i, j = 0;
+
+    for (i = 0; i < f->n; i++) {
+        struct bh_finding *x = &f->v[i];
+        bool keep = true;
+
+        if (use_mask) {
+            keep = (mask & (1u << x->severity)) != 0;
+        } else {
+            const struct bh_policy_rule *r = bh_policy_rule(p, x->rule);
+
+            if (r && r->enabled == 0)
+                keep = false;
+            else if (r && r->severity >= 0)
+                x->severity = (enum bh_severity)r->severity;
+        }
+        if (keep)
+            f->v[j++] = *x;
+    }
+    f->n = j;
+}
+
+void bh_pipeline_policy(const struct bh_policy *p, struct bh_findings *f)
+{
+    if (p)
+        keep_if(f, p, 0, 0);
+}
+
+void bh_pipeline_severity(unsigned mask, struct bh_findings *f)
+{
+    keep_if(f, NULL, mask, 1);
+}
+
+static bool ids_match(const char *const *ids, size_t n, const char *rule)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (bh_str_ieq(ids[i], rule) || strcmp(ids[i], "*") == 0)
+            return true;
+    }
+    return false;
+}
+
+void bh_pipeline_inline(const struct bh_ignore *ig, size_t nig, struct bh_findings *f)
+{
+    size_t i, k;
+
+    for (i = 0; i < f->n; i++) {
+        struct bh_finding *x = &f->v[i];
+
+        if (x->suppressed_kind || x->loc.line <= 0)
+            continue;
+        for (k = 0; k < nig; k++) {
+            const struct bh_ignore *g = &ig[k];
+            int end = x->loc.end_line > x->loc.line ? x->loc.end_line : x->loc.line;
+            /* the comment's own line, or the instruction that starts right after it */
+            bool covers = (g->line >= x->loc.line && g->line <= end) ||
+                          (g->applies_line == x->loc.line);
+
+            if (covers && ids_match(g->ids, g->nids, x->rule)) {
+                x->suppressed_kind = "inline";
+                x->suppressed_reason = g->reason ? g->reason : "";
+                break;
+            }
+        }
+    }
+}
+
+static bool glob_match(const char *glob, const char *path)
+{
+    const char *p = path;
+
+    if (!glob)
+        return true;
+    if (!path)
+        return false;
+    if (p[0] == '.' && p[1] == '/')
+        p += 2;
+    if (fnmatch(glob, p, 0) == 0)
+        return true;
+    /* a glob without '/' matches the base name too, like .gitignore */
+    if (!strchr(glob, '/')) {
+        const char *base = strrchr(p, '/');
+
+        if (fnmatch(glob, base ? base + 1 : p, 0) == 0)
+            return true;
+    }
+    /* a trailing slash, or a trailing double star, covers everything below dir */
+    {
+        size_t gl = strlen(glob);
+
+        if (gl >= 3 && strcmp(glob + gl - 3, "/**") == 0 && strncmp(p, glob, gl - 2) == 0)
+            return true;
+        if (gl >= 1 && glob[gl - 1] == '/' && strncmp(p, glob, gl) == 0)
+            return true;
+    }
+    return false;
+}
+
+void bh_pipeline_ignorefile(const struct bh_ignorefile *igf, struct bh_findings *f)
+{
+    size_t i, k;
+
+    if (!igf)
+        return;
+    for (i = 0; i < f->n; i++) {
+        struct bh_finding *x = &f->v[i];
+
+        if (x->suppressed_kind)
+            continue;
+        for (k = 0; k < igf->n; k++) {
+            const struct bh_ignorefile_entry *e = &igf->v[k];
+
+            if (bh_str_ieq(e->id, x->rule) && glob_match(e->glob, x->loc.file)) {
+                x->suppressed_kind = "ignorefile";
+                x->suppressed_reason = e->reason ? e->reason : "";
+                break;
+            }
+        }
+    }
+}

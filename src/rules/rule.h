@@ -1,0 +1,72 @@
+/*
+ * rule.h - the rule table: one const row per rule {id, mistake, severity,
+ * applies_to, title, check, fix, refs}. Checks are pure functions over a
+ * model that append findings through bh_rule_report(); no I/O, no parsing.
+ */
+#ifndef BH_RULE_H
+#define BH_RULE_H
+
+#include "model/buildspec.h"
+#include "model/finding.h"
+#include "model/policy.h"
+#include "model/runspec.h"
+
+#include <stddef.h>
+
+struct bh_arena;
+struct bh_rule;
+
+/* Which models a rule reads. */
+enum bh_applies {
+    BH_APPLIES_BUILD = 1u << 0, /* bh_buildspec: Dockerfile, image config+history */
+    BH_APPLIES_RUN = 1u << 1,   /* bh_runspec */
+    BH_APPLIES_IMAGE = 1u << 2, /* image files and packages */
+    BH_APPLIES_HOST = 1u << 3,  /* host and engine */
+};
+
+/* What a check gets: where to put findings, and the policy it may consult. */
+struct bh_rule_ctx {
+    struct bh_arena *arena;
+    const struct bh_policy *policy;
+    struct bh_findings *out;
+    const struct bh_rule *rule; /* the rule being run; set by the runner */
+};
+
+struct bh_rule {
+    const char *id;   /* stable id, RULES.md */
+    int mistake;      /* 1..9 */
+    enum bh_severity severity; /* default */
+    unsigned applies_to;       /* enum bh_applies bits */
+    const char *title;
+    void (*check_build)(struct bh_rule_ctx *c, const struct bh_buildspec *bs);
+    void (*check_run)(struct bh_rule_ctx *c, const struct bh_runspec *rs);
+    const char *fix;
+    const char *const refs[BH_MAX_REFS]; /* peers' ids, NULL-terminated */
+};
+
+/* Every rule, sorted by id (the tables of all rule files, see groups.h). */
+size_t bh_rules_count(void);
+const struct bh_rule *bh_rules_at(size_t i);
+
+/* Case-insensitive lookup; NULL when unknown. */
+const struct bh_rule *bh_rules_find(const char *id);
+
+/*
+ * Append a finding for c->rule at loc with the rule's default severity.
+ * stage may be NULL. The message is formatted into the arena and escaped
+ * later by the writers, so it may quote input text verbatim.
+ */
+struct bh_finding *bh_rule_report(struct bh_rule_ctx *c, const struct bh_loc *loc, const char *stage,
+                                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Same with an explicit severity (a rule whose severity depends on the case). */
+struct bh_finding *bh_rule_report_sev(struct bh_rule_ctx *c, enum bh_severity sev,
+                                      const struct bh_loc *loc, const char *stage, const char *fmt,
+                                      ...) __attribute__((format(printf, 5, 6)));
+
+/* Run every rule that applies to a buildspec / runspec. */
+void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p, const struct bh_buildspec *bs,
+                          struct bh_findings *out);
+void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const struct bh_runspec *rs,
+                        struct bh_findings *out);
+
+#endif
