@@ -32,8 +32,8 @@ struct bh_cmd {
     const char *name;
     int (*fn)(int argc, char **argv, struct bh_ctx *ctx);
     const char *summary;
-    const char *usage;                /* "[options] [PATH...]" */
-    const struct bh_option *options;  /* NULL-terminated table, or NULL */
+    const char *usage;               /* "[options] [PATH...]" */
+    const struct bh_option *options; /* NULL-terminated table, or NULL */
 };
 
 extern const struct bh_cmd bh_commands[];
@@ -60,14 +60,14 @@ int cmd_version(int argc, char **argv, struct bh_ctx *ctx);
 /* ---- options shared by the scanning commands (scanopts.c) ---- */
 
 struct bh_scanopts {
-    const char *format;   /* NULL = table */
-    const char *output;   /* NULL = stdout */
-    unsigned sev_mask;    /* bit per severity to report */
-    int fail_on;          /* enum bh_severity */
-    int exit_code;        /* code for "findings remain" */
+    const char *format; /* NULL = table */
+    const char *output; /* NULL = stdout */
+    unsigned sev_mask;  /* bit per severity to report */
+    int fail_on;        /* enum bh_severity */
+    int exit_code;      /* code for "findings remain" */
     const char *policy_file;
     const char *ignorefile; /* NULL = .bulkheadignore in the working directory if present */
-    int color;            /* -1 auto, 0 never, 1 always */
+    int color;              /* -1 auto, 0 never, 1 always */
     bool quiet;
     bool show_suppressed;
     struct bh_policy policy;
@@ -75,18 +75,21 @@ struct bh_scanopts {
 };
 
 /* The shared options: rows to put at the top of a scanning command's table. */
-#define BH_SCAN_OPTIONS                                                                        \
+#define BH_SCAN_OPTIONS                                                                            \
     {"format", 'f', "FORMAT", "report format: table, json, sarif, github, junit (default table)"}, \
-    {"output", 'o', "FILE", "write the report to FILE instead of stdout"},                     \
-    {"severity", 's', "LIST", "report only these severities (critical,high,medium,low,info)"}, \
-    {"fail-on", 0, "SEV", "exit 1 when a finding at or above SEV remains (default low)"},     \
-    {"exit-code", 0, "N", "exit code when findings remain (default 1; 0 = report only)"},    \
-    {"policy", 0, "FILE", "YAML policy: rules on/off and severity, trusted registries"},      \
-    {"ignorefile", 0, "FILE", "ignore file (default .bulkheadignore in the working directory)"}, \
-    {"show-suppressed", 0, NULL, "list suppressed findings in the table format too"},         \
-    {"color", 0, "WHEN", "auto, always or never (NO_COLOR is honoured)"},                     \
-    {"quiet", 'q', NULL, "print nothing but the report"},                                     \
-    {"no-progress", 0, NULL, "no progress output (accepted for compatibility; none is shown)"}
+        {"output", 'o', "FILE", "write the report to FILE instead of stdout"},                     \
+        {"severity", 's', "LIST", "report only these severities (critical,high,medium,low,info)"}, \
+        {"fail-on", 0, "SEV", "exit 1 when a finding at or above SEV remains (default low)"},      \
+        {"exit-code", 0, "N", "exit code when findings remain (default 1; 0 = report only)"},      \
+        {"policy", 0, "FILE", "YAML policy: rules on/off and severity, trusted registries"},       \
+        {"ignorefile", 0, "FILE",                                                                  \
+         "ignore file (default .bulkheadignore in the working directory)"},                        \
+        {"show-suppressed", 0, NULL, "list suppressed findings in the table format too"},          \
+        {"color", 0, "WHEN", "auto, always or never (NO_COLOR is honoured)"},                      \
+        {"quiet", 'q', NULL, "print nothing but the report"},                                      \
+    {                                                                                              \
+        "no-progress", 0, NULL, "no progress output (accepted for compatibility; none is shown)"   \
+    }
 void bh_scanopts_init(struct bh_scanopts *o);
 /*
  * Handle a shared option (name is its long name). Returns 1 when handled,

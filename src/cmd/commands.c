@@ -79,7 +79,8 @@ int bh_cmd_parse(const char *cmd, int argc, char **argv, const struct bh_option 
             size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 
             for (idx = 0; opts && opts[idx].long_name; idx++) {
-                if (strlen(opts[idx].long_name) == len && !strncmp(opts[idx].long_name, a + 2, len)) {
+                if (strlen(opts[idx].long_name) == len &&
+                    !strncmp(opts[idx].long_name, a + 2, len)) {
                     o = &opts[idx];
                     break;
                 }

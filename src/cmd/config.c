@@ -201,8 +201,8 @@ static void walk(struct config_state *st, const char *dir, unsigned depth)
         if (!strcmp(dir, "."))
             len = snprintf(path, sizeof(path), "%s", names[i]);
         else
-            len = snprintf(path, sizeof(path), "%s%s%s", dir,
-                           bh_str_suffix(dir, "/") ? "" : "/", names[i]);
+            len = snprintf(path, sizeof(path), "%s%s%s", dir, bh_str_suffix(dir, "/") ? "" : "/",
+                           names[i]);
         if (len < 0 || (size_t)len >= sizeof(path) || lstat(path, &sb) != 0)
             continue;
         if (S_ISDIR(sb.st_mode)) {

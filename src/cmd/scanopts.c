@@ -187,7 +187,8 @@ int bh_scanopts_finish(struct bh_scanopts *o, struct bh_ctx *ctx, struct bh_repo
         fprintf(stderr, "bulkhead: cannot write the report: %s\n", bh_err_name(rc));
         return BH_EXIT_INTERNAL;
     }
-    for (i = 0; i < r->nerrors; i++) {
+    /* the table on stdout already lists the errors; anywhere else, say them on stderr too */
+    for (i = 0; i < r->nerrors && !(w->write == bh_report_write_table && out == stdout); i++) {
         const struct bh_report_error *e = &r->errors[i];
 
         if (e->line)

@@ -40,9 +40,9 @@ void *bh_arena_grow(struct bh_arena *a, void *arr, size_t *cap, size_t need, siz
  * Append one zeroed slot to a (ptr, n, cap) array in the arena and evaluate to
  * a pointer to it, or NULL on failure:  struct x *s = BH_PUSH(a, v, n, cap);
  */
-#define BH_PUSH(a, arr, n, cap)                                                                  \
+#define BH_PUSH(a, arr, n, cap)                                                                    \
     (((n) < (cap) || ((arr) = bh_arena_grow((a), (arr), &(cap), (n) + 1, sizeof(*(arr)))) != NULL) \
-         ? (void *)&(arr)[(n)++]                                                                 \
+         ? (void *)&(arr)[(n)++]                                                                   \
          : NULL)
 
 #endif

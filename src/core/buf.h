@@ -18,7 +18,10 @@ struct bh_buf {
     bool failed; /* allocation failed or max exceeded; sticky */
 };
 
-#define BH_BUF_INIT(maxlen) {NULL, 0, 0, (maxlen), false}
+#define BH_BUF_INIT(maxlen)         \
+    {                               \
+        NULL, 0, 0, (maxlen), false \
+    }
 
 void bh_buf_init(struct bh_buf *b, size_t max);
 void bh_buf_release(struct bh_buf *b);

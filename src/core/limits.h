@@ -41,4 +41,27 @@
 /* Largest report bulkhead builds in memory before writing. */
 #define BH_MAX_OUTPUT_BUF (1024u * 1024u * 1024u)
 
+/* YAML stream: bytes of one stream and documents in it (input/yaml.c). */
+#define BH_MAX_YAML_INPUT BH_MAX_CONFIG_FILE
+#define BH_MAX_YAML_DOCS 10000u
+
+/* Shell tokenizer: nesting of quotes, `$(`, `${` and backquotes inside one word, and of
+ * `case` compounds (input/shell.c). */
+#define BH_MAX_SHELL_QUOTE_DEPTH 1024u
+#define BH_MAX_SHELL_COMPOUND 1024u
+/* Longest image reference name (registry/repository) per the distribution spec (model/imageref.c).
+ */
+#define BH_MAX_IMAGEREF_NAME 255u
+
+/* Policy file: longest list entry, largest images.max_age_days (100 years). */
+#define BH_MAX_POLICY_ENTRY 1024u
+#define BH_MAX_POLICY_AGE_DAYS 36500
+
+/* Deepest nesting of a JSON value inside a Dockerfile exec-form array (`RUN ["a", [[...]]]`). */
+#define BH_MAX_JSON_DEPTH 64u
+
+/* Command wrappers (sudo, env, nice, xargs ...) looked through to find the command a shell
+ * command really runs (rules/cmdinfo.c). */
+#define BH_MAX_CMD_WRAPPERS 16u
+
 #endif

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-bool bh_str_ieq(const char *a, const char *b);            /* ASCII case-insensitive equality */
+bool bh_str_ieq(const char *a, const char *b);               /* ASCII case-insensitive equality */
 bool bh_str_ieqn(const char *a, size_t alen, const char *b); /* (a, alen) vs C string b */
 bool bh_str_prefix(const char *s, const char *prefix);
 bool bh_str_iprefix(const char *s, const char *prefix);

@@ -37,8 +37,7 @@ int bh_file_read(struct bh_arena *a, const char *path, size_t max, char **data, 
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            rc = bh_err_set(err, BH_EIO, path, 0, 0, "cannot read '%s': %s", path,
-                            strerror(errno));
+            rc = bh_err_set(err, BH_EIO, path, 0, 0, "cannot read '%s': %s", path, strerror(errno));
             goto out;
         }
         if (n == 0)

@@ -7,12 +7,24 @@
 #include "core/arena.h"
 
 static const char *const kind_names[] = {
-    [BH_I_UNKNOWN] = "UNKNOWN", [BH_I_FROM] = "FROM",           [BH_I_RUN] = "RUN",
-    [BH_I_CMD] = "CMD",         [BH_I_LABEL] = "LABEL",         [BH_I_MAINTAINER] = "MAINTAINER",
-    [BH_I_EXPOSE] = "EXPOSE",   [BH_I_ENV] = "ENV",             [BH_I_ADD] = "ADD",
-    [BH_I_COPY] = "COPY",       [BH_I_ENTRYPOINT] = "ENTRYPOINT", [BH_I_VOLUME] = "VOLUME",
-    [BH_I_USER] = "USER",       [BH_I_WORKDIR] = "WORKDIR",     [BH_I_ARG] = "ARG",
-    [BH_I_ONBUILD] = "ONBUILD", [BH_I_STOPSIGNAL] = "STOPSIGNAL", [BH_I_HEALTHCHECK] = "HEALTHCHECK",
+    [BH_I_UNKNOWN] = "UNKNOWN",
+    [BH_I_FROM] = "FROM",
+    [BH_I_RUN] = "RUN",
+    [BH_I_CMD] = "CMD",
+    [BH_I_LABEL] = "LABEL",
+    [BH_I_MAINTAINER] = "MAINTAINER",
+    [BH_I_EXPOSE] = "EXPOSE",
+    [BH_I_ENV] = "ENV",
+    [BH_I_ADD] = "ADD",
+    [BH_I_COPY] = "COPY",
+    [BH_I_ENTRYPOINT] = "ENTRYPOINT",
+    [BH_I_VOLUME] = "VOLUME",
+    [BH_I_USER] = "USER",
+    [BH_I_WORKDIR] = "WORKDIR",
+    [BH_I_ARG] = "ARG",
+    [BH_I_ONBUILD] = "ONBUILD",
+    [BH_I_STOPSIGNAL] = "STOPSIGNAL",
+    [BH_I_HEALTHCHECK] = "HEALTHCHECK",
     [BH_I_SHELL] = "SHELL",
 };
 

@@ -30,15 +30,15 @@ int bh_severity_parse(const char *s);
 #define BH_MAX_REFS 16
 
 struct bh_finding {
-    const char *rule;     /* rule id, e.g. "BUILD-USER" */
-    int mistake;          /* 1..9 (M1..M9) */
+    const char *rule; /* rule id, e.g. "BUILD-USER" */
+    int mistake;      /* 1..9 (M1..M9) */
     enum bh_severity severity;
-    const char *title;    /* the rule's title */
-    const char *message;  /* this finding: what exactly, with the offending value */
-    const char *fix;      /* how to fix */
+    const char *title;       /* the rule's title */
+    const char *message;     /* this finding: what exactly, with the offending value */
+    const char *fix;         /* how to fix */
     const char *const *refs; /* peers' ids / CIS numbers, NULL-terminated; borrowed from the rule */
     struct bh_loc loc;
-    const char *stage;    /* Dockerfile stage ("builder", "#0"), or NULL */
+    const char *stage; /* Dockerfile stage ("builder", "#0"), or NULL */
     /* suppression: NULL when the finding stands */
     const char *suppressed_kind;   /* "inline", "ignorefile", "annotation" */
     const char *suppressed_reason; /* may be "" */

@@ -11,7 +11,8 @@ struct bh_arena;
 
 struct bh_imageref {
     const char *input;      /* the text given */
-    const char *registry;   /* "docker.io" for Docker Hub (aliases index.docker.io, registry-1.docker.io folded) */
+    const char *registry;   /* "docker.io" for Docker Hub (aliases index.docker.io,
+                               registry-1.docker.io folded) */
     const char *repository; /* "library/nginx", "bitnami/redis", "team/app" */
     const char *tag;        /* as written (case kept), or NULL when absent */
     const char *digest;     /* "sha256:<64 hex>" or NULL */

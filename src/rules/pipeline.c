@@ -68,8 +68,8 @@ void bh_pipeline_inline(const struct bh_ignore *ig, size_t nig, struct bh_findin
             const struct bh_ignore *g = &ig[k];
             int end = x->loc.end_line > x->loc.line ? x->loc.end_line : x->loc.line;
             /* the comment's own line, or the instruction that starts right after it */
-            bool covers = (g->line >= x->loc.line && g->line <= end) ||
-                          (g->applies_line == x->loc.line);
+            bool covers =
+                (g->line >= x->loc.line && g->line <= end) || (g->applies_line == x->loc.line);
 
             if (covers && ids_match(g->ids, g->nids, x->rule)) {
                 x->suppressed_kind = "inline";

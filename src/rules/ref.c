@@ -1,9 +1,221 @@
 /*
- * ref.c - rule table (see groups.h). Rows are added with their checks.
+ * ref.c - rules about image references in a Dockerfile: FROM, COPY --from
+ * and RUN --mount from= that name an image rather than a stage. Mutable tags
+ * (REF-LATEST), missing digests (REF-DIGEST) and registries outside the
+ * policy's allow-list (REF-REGISTRY). Parsing of a reference is N1's job
+ * (model/imageref.c); references that do not parse are left to the build.
  */
 #include "rules/groups.h"
 
-const struct bh_rule bh_rules_ref[] = {
-    {NULL, 0, BH_SEV_INFO, 0, NULL, NULL, NULL, NULL, {NULL}},
+#include "core/arena.h"
+#include "core/str.h"
+#include "model/imageref.h"
+
+#include <string.h>
+
+/* One image reference found in the Dockerfile. */
+struct imgref {
+    const char *text;  /* as used (after ARG substitution) */
+    const char *raw;   /* as written, for FROM ${BASE}; may equal text */
+    const char *where; /* "FROM ", "COPY --from=", "RUN --mount=...,from=" */
+    struct bh_loc loc;
+    int stage;
 };
-const size_t bh_rules_ref_n = 0;
+
+/* Does name refer to a stage (by AS name or index) defined before stage `before`? */
+static bool names_stage(const struct bh_buildspec *bs, const char *name, int before)
+{
+    long long idx;
+    int i;
+
+    if (bh_parse_int(name, strlen(name), 0, 1000000, &idx) == 0)
+        return true; /* `--from=0`: a stage index; BuildKit never reads it as an image */
+    for (i = 0; i < before && (size_t)i < bs->nstages; i++) {
+        if (bs->stages[i].name && bh_str_ieq(bs->stages[i].name, name))
+            return true;
+    }
+    return false;
+}
+
+/* The from= key of a --mount value such as `type=bind,from=golang:1.22,target=/go`. */
+static const char *mount_from(struct bh_arena *a, const char *v)
+{
+    const char *p = v;
+
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+
+        if (n > 5 && strncmp(p, "from=", 5) == 0)
+            return bh_arena_strndup(a, p + 5, n - 5);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return NULL;
+}
+
+static void push(struct bh_arena *a, struct imgref **v, size_t *n, size_t *cap, const char *text,
+                 const char *raw, const char *where, const struct bh_loc *loc, int stage)
+{
+    struct imgref *r;
+
+    if (!text || !*text || strchr(text, '$'))
+        return; /* an unresolved variable: nothing we can judge */
+    r = BH_PUSH(a, *v, *n, *cap);
+    if (!r)
+        return;
+    r->text = text;
+    r->raw = raw ? raw : text;
+    r->where = where;
+    r->loc = *loc;
+    r->stage = stage;
+}
+
+/* Every image reference in the Dockerfile, in file order. */
+static size_t collect(struct bh_arena *a, const struct bh_buildspec *bs, struct imgref **out)
+{
+    struct imgref *v = NULL;
+    size_t n = 0, cap = 0, i, k;
+
+    for (i = 0; i < bs->ninstrs; i++) {
+        const struct bh_instr *in = &bs->instrs[i];
+        int s = in->stage;
+
+        if (s < 0 || (size_t)s >= bs->nstages)
+            continue;
+        if (in->kind == BH_I_FROM) {
+            const struct bh_stage *st = &bs->stages[s];
+
+            if (st->base_stage < 0 && st->base && !bh_str_ieq(st->base, "scratch"))
+                push(a, &v, &n, &cap, st->base, st->base_raw, "FROM ", &in->loc, s);
+            continue;
+        }
+        for (k = 0; k < in->nflags; k++) {
+            const struct bh_flag *f = &in->flags[k];
+            const struct bh_loc *loc = f->loc.line > 0 ? &f->loc : &in->loc;
+            const char *img = NULL, *where = NULL;
+
+            if ((in->kind == BH_I_COPY || in->kind == BH_I_ADD) && bh_str_ieq(f->name, "from")) {
+                img = f->value;
+                where = in->kind == BH_I_COPY ? "COPY --from=" : "ADD --from=";
+            } else if (in->kind == BH_I_RUN && bh_str_ieq(f->name, "mount") && f->value) {
+                img = mount_from(a, f->value);
+                where = "RUN --mount=...,from=";
+            }
+            if (img && !names_stage(bs, img, s))
+                push(a, &v, &n, &cap, img, NULL, where, loc, s);
+        }
+    }
+    *out = v;
+    return n;
+}
+
+/* "FROM ${BASE}" resolves to 'nginx' - the quoted form used in messages. */
+static const char *shown(struct bh_arena *a, const struct imgref *r)
+{
+    if (strcmp(r->raw, r->text) != 0)
+        return bh_arena_printf(a, "%s%s (resolves to '%s')", r->where, r->raw, r->text);
+    return bh_arena_printf(a, "%s%s", r->where, r->text);
+}
+
+static void check_latest(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
+{
+    struct imgref *v;
+    size_t n = collect(c->arena, bs, &v), i;
+
+    for (i = 0; i < n; i++) {
+        struct bh_imageref r;
+
+        if (!bh_buildspec_stage_ships(bs, v[i].stage))
+            continue;
+        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch || !r.is_latest)
+            continue;
+        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
+                       r.implicit_latest ? "%s has no tag and no digest, so it pulls 'latest'"
+                                         : "%s uses the mutable 'latest' tag",
+                       shown(c->arena, &v[i]));
+    }
+}
+
+static void check_digest(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
+{
+    struct imgref *v;
+    size_t n = collect(c->arena, bs, &v), i;
+
+    for (i = 0; i < n; i++) {
+        struct bh_imageref r;
+
+        if (!bh_buildspec_stage_ships(bs, v[i].stage))
+            continue;
+        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch || r.digest)
+            continue;
+        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
+                       "%s is not pinned by digest; the tag '%s' can be moved to other content",
+                       shown(c->arena, &v[i]), r.tag ? r.tag : "latest");
+    }
+}
+
+static void check_registry(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
+{
+    struct imgref *v;
+    size_t n, i, k;
+
+    /* nothing to enforce until the policy lists trusted registries */
+    if (!c->policy || c->policy->ntrusted_registries == 0)
+        return;
+    n = collect(c->arena, bs, &v);
+    for (i = 0; i < n; i++) {
+        struct bh_imageref r;
+
+        /* every stage: a builder pulled from anywhere can plant code in the artefact */
+        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch)
+            continue;
+        for (k = 0; k < c->policy->ntrusted_registries; k++) {
+            if (bh_imageref_match(&r, c->policy->trusted_registries[k]))
+                break;
+        }
+        if (k < c->policy->ntrusted_registries)
+            continue;
+        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
+                       "%s pulls from the registry '%s', which is not in the policy's trusted "
+                       "registries",
+                       shown(c->arena, &v[i]), r.registry ? r.registry : "?");
+    }
+}
+
+const struct bh_rule bh_rules_ref[] = {
+    {"REF-DIGEST",
+     6,
+     BH_SEV_MEDIUM,
+     BH_APPLIES_BUILD,
+     "Image reference not pinned by digest",
+     check_digest,
+     NULL,
+     "Pin every base and copied-from image by digest (name:tag@sha256:...) and let a dependency "
+     "bot propose digest updates.",
+     {"KICS K 'Image Without Digest'", NULL}},
+    {"REF-LATEST",
+     6,
+     BH_SEV_MEDIUM,
+     BH_APPLIES_BUILD,
+     "Image reference uses latest or no tag",
+     check_latest,
+     NULL,
+     "Name an explicit version tag for every image, ideally together with its digest "
+     "(name:1.2.3@sha256:...).",
+     {"Dockle DKL-DI-0006", "hadolint DL3006", "hadolint DL3007", "trivy DS001", "trivy KSV013",
+      "KICS D \"Image Version Using 'latest'\"", "KICS D 'Image Version Not Explicit'",
+      "KICS K 'Invalid Image'", "CIS 5.28", NULL}},
+    {"REF-REGISTRY",
+     9,
+     BH_SEV_HIGH,
+     BH_APPLIES_BUILD,
+     "Image from an untrusted registry",
+     check_registry,
+     NULL,
+     "Pull images only from registries listed under registries.trusted in the policy, mirroring "
+     "public images into a trusted registry when needed.",
+     {"hadolint DL3026", "trivy KSV032", "trivy KSV033", "trivy KSV034", "trivy KSV035",
+      "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL}},
+};
+const size_t bh_rules_ref_n = sizeof(bh_rules_ref) / sizeof(bh_rules_ref[0]);

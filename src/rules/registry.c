@@ -101,8 +101,8 @@ vreport(struct bh_rule_ctx *c, enum bh_severity sev, const struct bh_loc *loc, c
     return f;
 }
 
-struct bh_finding *bh_rule_report(struct bh_rule_ctx *c, const struct bh_loc *loc, const char *stage,
-                                  const char *fmt, ...)
+struct bh_finding *bh_rule_report(struct bh_rule_ctx *c, const struct bh_loc *loc,
+                                  const char *stage, const char *fmt, ...)
 {
     struct bh_finding *f;
     va_list ap;
@@ -126,8 +126,8 @@ struct bh_finding *bh_rule_report_sev(struct bh_rule_ctx *c, enum bh_severity se
     return f;
 }
 
-void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p, const struct bh_buildspec *bs,
-                          struct bh_findings *out)
+void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p,
+                          const struct bh_buildspec *bs, struct bh_findings *out)
 {
     struct bh_rule_ctx c = {a, p, out, NULL};
     size_t i, n = bh_rules_count();

@@ -33,8 +33,8 @@ struct bh_rule_ctx {
 };
 
 struct bh_rule {
-    const char *id;   /* stable id, RULES.md */
-    int mistake;      /* 1..9 */
+    const char *id;            /* stable id, RULES.md */
+    int mistake;               /* 1..9 */
     enum bh_severity severity; /* default */
     unsigned applies_to;       /* enum bh_applies bits */
     const char *title;
@@ -56,16 +56,17 @@ const struct bh_rule *bh_rules_find(const char *id);
  * stage may be NULL. The message is formatted into the arena and escaped
  * later by the writers, so it may quote input text verbatim.
  */
-struct bh_finding *bh_rule_report(struct bh_rule_ctx *c, const struct bh_loc *loc, const char *stage,
-                                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+struct bh_finding *bh_rule_report(struct bh_rule_ctx *c, const struct bh_loc *loc,
+                                  const char *stage, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Same with an explicit severity (a rule whose severity depends on the case). */
 struct bh_finding *bh_rule_report_sev(struct bh_rule_ctx *c, enum bh_severity sev,
                                       const struct bh_loc *loc, const char *stage, const char *fmt,
                                       ...) __attribute__((format(printf, 5, 6)));
 
 /* Run every rule that applies to a buildspec / runspec. */
-void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p, const struct bh_buildspec *bs,
-                          struct bh_findings *out);
+void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p,
+                          const struct bh_buildspec *bs, struct bh_findings *out);
 void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const struct bh_runspec *rs,
                         struct bh_findings *out);
 

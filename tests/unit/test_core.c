@@ -164,10 +164,14 @@ static void err_set_formats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(buf_appends_and_terminates), cmocka_unit_test(buf_max_is_sticky),
-        cmocka_unit_test(buf_binary_safe_detach),     cmocka_unit_test(arena_alloc_zeroed_and_aligned),
-        cmocka_unit_test(arena_limit),                cmocka_unit_test(arena_push_grows),
-        cmocka_unit_test(str_helpers),                cmocka_unit_test(parse_int_ranges),
+        cmocka_unit_test(buf_appends_and_terminates),
+        cmocka_unit_test(buf_max_is_sticky),
+        cmocka_unit_test(buf_binary_safe_detach),
+        cmocka_unit_test(arena_alloc_zeroed_and_aligned),
+        cmocka_unit_test(arena_limit),
+        cmocka_unit_test(arena_push_grows),
+        cmocka_unit_test(str_helpers),
+        cmocka_unit_test(parse_int_ranges),
         cmocka_unit_test(err_set_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,7 +46,8 @@ static void policy_disables_and_overrides(void **state)
 {
     struct bh_findings f = {0};
     struct bh_policy p;
-    struct bh_policy_rule rules[2] = {{"build-pin", 0, -1, {0}}, {"REF-DIGEST", -1, BH_SEV_HIGH, {0}}};
+    struct bh_policy_rule rules[2] = {{"build-pin", 0, -1, {0}},
+                                      {"REF-DIGEST", -1, BH_SEV_HIGH, {0}}};
 
     (void)state;
     bh_policy_init(&p);
@@ -87,10 +88,10 @@ static void inline_covers_line_and_next_instruction(void **state)
     };
 
     (void)state;
-    add(&f, "BUILD-USER", BH_SEV_HIGH, "Dockerfile", 5, 7); /* next instruction: covered */
-    add(&f, "OTH-HEALTH", BH_SEV_LOW, "Dockerfile", 5, 0);  /* case-insensitive id */
-    add(&f, "BUILD-SUDO", BH_SEV_MEDIUM, "Dockerfile", 5, 0); /* other rule: not covered */
-    add(&f, "BUILD-USER", BH_SEV_HIGH, "Dockerfile", 6, 0); /* later line: not covered */
+    add(&f, "BUILD-USER", BH_SEV_HIGH, "Dockerfile", 5, 7);    /* next instruction: covered */
+    add(&f, "OTH-HEALTH", BH_SEV_LOW, "Dockerfile", 5, 0);     /* case-insensitive id */
+    add(&f, "BUILD-SUDO", BH_SEV_MEDIUM, "Dockerfile", 5, 0);  /* other rule: not covered */
+    add(&f, "BUILD-USER", BH_SEV_HIGH, "Dockerfile", 6, 0);    /* later line: not covered */
     add(&f, "REF-LATEST", BH_SEV_MEDIUM, "Dockerfile", 12, 0); /* not the next instruction */
     bh_pipeline_inline(ig, 2, &f);
     assert_string_equal(f.v[0].suppressed_kind, "inline");
@@ -115,7 +116,8 @@ static void ignorefile_parses_and_matches_globs(void **state)
 
     (void)state;
     bh_err_init(&err);
-    assert_int_equal(bh_ignorefile_parse(&A, ".bulkheadignore", text, sizeof(text) - 1, &igf, &err), 0);
+    assert_int_equal(bh_ignorefile_parse(&A, ".bulkheadignore", text, sizeof(text) - 1, &igf, &err),
+                     0);
     assert_int_equal(igf.n, 4);
     assert_string_equal(igf.v[0].id, "BUILD-USER");
     assert_null(igf.v[0].glob);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The demo's promise: the unsafe examples produce findings (in every file),
+# the fixed ones none.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+out=$("$BULKHEAD" config -f json examples/fixed); rc=$?
+n=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(sum(1 for t in r["targets"] for f in t["findings"] if f["suppressed"] is None))' 2>/dev/null)
+if [ "$rc" = 0 ] && [ "$n" = 0 ]; then ok "examples/fixed: no findings"; else
+    not_ok "examples/fixed: exit $rc, $n findings"
+    printf '%s\n' "$out" | grep -E '"(rule|message|line)"' >&2; fi
+out=$("$BULKHEAD" config -f json examples/unsafe); rc=$?
+files=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(" ".join(sorted(t["target"] for t in r["targets"] if t["findings"])))' 2>/dev/null)
+want=$(cd examples/unsafe && ls *Dockerfile* | sed 's|^|examples/unsafe/|' | sort | tr '\n' ' ' | sed 's/ $//')
+if [ "$rc" = 1 ] && [ "$files" = "$want" ]; then ok "examples/unsafe: findings in every file"; else
+    not_ok "examples/unsafe: exit $rc, files with findings '$files', expected '$want'"; fi

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Rule fixtures: every rule has tests/rules/<ID>/fire*/ and pass*/ cases.
+
+A case directory holds the input files (a Dockerfile, ...), optionally `args`
+(extra command-line arguments, one line, shell words) and, for fire cases,
+optionally `expect` (one line number a line: a finding of the rule must be on
+each). `cmd` may name the subcommand (default: config). The case is scanned
+from inside its directory with `-f json .`; a fire case must report the rule
+(unsuppressed), a pass case must not. Every rule in `bulkhead rules` must have
+at least one of each, and a docs/rules/<ID>.md page.
+Prints "ok ..." / "not ok ..." lines.
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BH = os.environ["BULKHEAD"]
+
+
+def rule_ids():
+    out = subprocess.run([BH, "rules", "-f", "json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        print("not ok rules: `bulkhead rules -f json` failed: " + out.stderr.strip())
+        return []
+    return [r["id"] for r in json.loads(out.stdout)]
+
+
+def run_case(rid, case, path):
+    args = []
+    if os.path.exists(os.path.join(path, "args")):
+        with open(os.path.join(path, "args")) as f:
+            args = shlex.split(f.read())
+    cmd = "config"
+    if os.path.exists(os.path.join(path, "cmd")):
+        with open(os.path.join(path, "cmd")) as f:
+            cmd = f.read().strip()
+    p = subprocess.run([BH, cmd, "-f", "json"] + args + ["."], cwd=path,
+                       capture_output=True, text=True)
+    name = "rule %s %s" % (rid, case)
+    if p.returncode not in (0, 1):
+        print("not ok %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()[:500]))
+        return
+    try:
+        rep = json.loads(p.stdout)
+    except ValueError as e:
+        print("not ok %s: output is not JSON (%s)" % (name, e))
+        return
+    hits = [f for t in rep["targets"] for f in t["findings"]
+            if f["rule"] == rid and f.get("suppressed") is None]
+    if case.startswith("fire"):
+        if not hits:
+            print("not ok %s: %s did not fire" % (name, rid))
+            return
+        exp = os.path.join(path, "expect")
+        if os.path.exists(exp):
+            with open(exp) as f:
+                want = sorted(int(x) for x in f.read().split())
+            got = sorted(set(f["location"].get("line", 0) for f in hits))
+            missing = [w for w in want if w not in got]
+            if missing:
+                print("not ok %s: expected findings on lines %s, got lines %s" % (name, want, got))
+                return
+        print("ok %s" % name)
+    else:
+        if hits:
+            print("not ok %s: %s fired: %s" % (name, rid, "; ".join(
+                "%s:%s %s" % (h["location"].get("file"), h["location"].get("line"), h["message"])
+                for h in hits)))
+        else:
+            print("ok %s" % name)
+
+
+def main():
+    ids = rule_ids()
+    if not ids:
+        print("not ok rules: the rule table is empty")
+    base = os.path.join(ROOT, "tests", "rules")
+    for rid in ids:
+        d = os.path.join(base, rid)
+        cases = sorted(c for c in os.listdir(d)) if os.path.isdir(d) else []
+        fires = [c for c in cases if c.startswith("fire")]
+        passes = [c for c in cases if c.startswith("pass")]
+        if not fires:
+            print("not ok rule %s: no fire fixture in tests/rules/%s/fire*/" % (rid, rid))
+        if not passes:
+            print("not ok rule %s: no pass fixture in tests/rules/%s/pass*/" % (rid, rid))
+        if not os.path.exists(os.path.join(ROOT, "docs", "rules", rid + ".md")):
+            print("not ok rule %s: no docs/rules/%s.md" % (rid, rid))
+        for c in fires + passes:
+            run_case(rid, c, os.path.join(d, c))
+    # fixtures for rules that do not exist are mistakes too
+    for d in sorted(os.listdir(base)):
+        if os.path.isdir(os.path.join(base, d)) and d not in ids:
+            print("not ok rule %s: fixtures for a rule that is not in the table" % d)
+
+
+if __name__ == "__main__":
+    main()
