@@ -788,7 +788,8 @@ static int check_tab_after_explicit_key(struct builder *b)
     while (i < len) {
         size_t start = i, end = i, c;
 
-        while (end < len && t[end] != '\n')
+        /* YAML line breaks are LF, CRLF and a lone CR (libfyaml honours all three) */
+        while (end < len && t[end] != '\n' && t[end] != '\r')
             end++;
         c = start;
         while (c < end && t[c] == ' ')
@@ -817,6 +818,8 @@ static int check_tab_after_explicit_key(struct builder *b)
                                   "cannot use tab for indentation of block entry");
         }
         i = end + 1;
+        if (end < len && t[end] == '\r' && i < len && t[i] == '\n')
+            i++;
         line++;
     }
     return 0;

@@ -1681,7 +1681,8 @@ const struct bh_rule bh_rules_build[] = {
      "Use COPY for local files and directories; fetch remote files with ADD --checksum=sha256:... "
      "or in a RUN that verifies them, and pin git sources to a full commit id.",
      {"Dockle CIS-DI-0009", "CIS 4.9", "hadolint DL3020", "trivy DS005",
-      "KICS D 'Add Instead of Copy'", NULL}},
+      "KICS D 'Add Instead of Copy'", NULL},
+     NULL},
     {"BUILD-CACHE",
      2,
      BH_SEV_LOW,
@@ -1695,7 +1696,8 @@ const struct bh_rule bh_rules_build[] = {
      {"Dockle DKL-DI-0004", "Dockle DKL-DI-0005", "hadolint DL3009", "hadolint DL3019",
       "hadolint DL3032", "hadolint DL3036", "hadolint DL3040", "hadolint DL3042", "hadolint DL3060",
       "trivy DS015", "trivy DS019", "trivy DS020", "trivy DS025", "trivy DS027",
-      "KICS D 'Apt Get Install Lists Were Not Deleted'", NULL}},
+      "KICS D 'Apt Get Install Lists Were Not Deleted'", NULL},
+     NULL},
     {"BUILD-INSECURE-FETCH",
      5,
      BH_SEV_HIGH,
@@ -1705,7 +1707,8 @@ const struct bh_rule bh_rules_build[] = {
      NULL,
      "Remove the flag or setting that disables verification; install the missing CA certificate "
      "or repository key instead.",
-     {NULL}},
+     {NULL},
+     NULL},
     {"BUILD-NORECS",
      2,
      BH_SEV_LOW,
@@ -1715,7 +1718,8 @@ const struct bh_rule bh_rules_build[] = {
      NULL,
      "Add --no-install-recommends to apt-get install, --setopt=install_weak_deps=False to dnf "
      "install and --no-recommends to zypper install, and name every package you need.",
-     {"hadolint DL3015", "trivy DS029", "KICS D 'APT-GET Not Avoiding Additional Packages'", NULL}},
+     {"hadolint DL3015", "trivy DS029", "KICS D 'APT-GET Not Avoiding Additional Packages'", NULL},
+     NULL},
     {"BUILD-NOVERIFY",
      6,
      BH_SEV_HIGH,
@@ -1727,7 +1731,8 @@ const struct bh_rule bh_rules_build[] = {
      "--verify, cosign verify) before running or unpacking it, and pin git and Go sources to an "
      "exact commit or version.",
      {"hadolint DL4006", "hadolint DL3062", "KICS D 'Shell Running A Pipe Without Pipefail Flag'",
-      "CIS 4.11", NULL}},
+      "CIS 4.11", NULL},
+     NULL},
     {"BUILD-PIN",
      8,
      BH_SEV_LOW,
@@ -1740,7 +1745,8 @@ const struct bh_rule bh_rules_build[] = {
      {"hadolint DL3008", "hadolint DL3013", "hadolint DL3016", "hadolint DL3018", "hadolint DL3028",
       "hadolint DL3033", "hadolint DL3037", "hadolint DL3041", "hadolint DL3062",
       "KICS D 'Apt Get Install Pin Version Not Defined'",
-      "KICS D 'Unpinned Package Version in Pip Install'", NULL}},
+      "KICS D 'Unpinned Package Version in Pip Install'", NULL},
+     NULL},
     {"BUILD-SUDO",
      3,
      BH_SEV_MEDIUM,
@@ -1750,7 +1756,8 @@ const struct bh_rule bh_rules_build[] = {
      NULL,
      "Drop sudo: run privileged build steps before switching USER, and do not install the sudo "
      "package in images that ship.",
-     {"Dockle DKL-DI-0001", "hadolint DL3004", "trivy DS010", "KICS D 'Run Using Sudo'", NULL}},
+     {"Dockle DKL-DI-0001", "hadolint DL3004", "trivy DS010", "KICS D 'Run Using Sudo'", NULL},
+     NULL},
     {"BUILD-UPDATE-ALONE",
      8,
      BH_SEV_MEDIUM,
@@ -1760,7 +1767,8 @@ const struct bh_rule bh_rules_build[] = {
      NULL,
      "Update the package index and install in the same RUN (apt-get update && apt-get install "
      "...), or use apk add --no-cache.",
-     {"Dockle CIS-DI-0007", "CIS 4.7", "trivy DS017", "KICS D 'Update Instruction Alone'", NULL}},
+     {"Dockle CIS-DI-0007", "CIS 4.7", "trivy DS017", "KICS D 'Update Instruction Alone'", NULL},
+     NULL},
     {"BUILD-UPGRADE",
      8,
      BH_SEV_LOW,
@@ -1771,7 +1779,8 @@ const struct bh_rule bh_rules_build[] = {
      "Remove the in-image upgrade and rebuild on a fresh, patched base image (or a newer base "
      "tag) instead.",
      {"Dockle DKL-DI-0003", "trivy DS024", "hadolint DL3035", "KICS D 'Run Using Upgrade Commands'",
-      NULL}},
+      NULL},
+     NULL},
     {"BUILD-USER",
      4,
      BH_SEV_HIGH,
@@ -1782,6 +1791,7 @@ const struct bh_rule bh_rules_build[] = {
      "Add a USER with a non-root numeric UID (USER 10001:10001) as the last USER of the final "
      "stage, after the steps that need root.",
      {"Dockle CIS-DI-0001", "hadolint DL3002", "hadolint DL3066", "trivy DS002",
-      "KICS D 'Missing User Instruction'", "KICS D \"Last User Is 'root'\"", "CIS 4.1", NULL}},
+      "KICS D 'Missing User Instruction'", "KICS D \"Last User Is 'root'\"", "CIS 4.1", NULL},
+     NULL},
 };
 const size_t bh_rules_build_n = sizeof(bh_rules_build) / sizeof(bh_rules_build[0]);

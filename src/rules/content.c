@@ -1767,7 +1767,8 @@ const struct bh_rule bh_rules_content[] = {
      "store or mounted file; never bake them into ENV or ARG.",
      {"Dockle CIS-DI-0010", "hadolint DL3064", "trivy DS031", "trivy KSV109", "trivy KSV01010",
       "KICS D 'Passwords And Secrets'", "KICS K 'Secrets As Environment Variables'", "CIS 4.10",
-      NULL}},
+      NULL},
+     NULL},
     {"IMG-SECRET-FILE",
      5,
      BH_SEV_CRITICAL,
@@ -1778,7 +1779,8 @@ const struct bh_rule bh_rules_content[] = {
      "Keep keys and credential files out of the image: list them in .dockerignore, use RUN "
      "--mount=type=secret or type=ssh during the build, and mount them at run time.",
      {"Dockle CIS-DI-0010", "Dockle DKL-LI-0003", "trivy DS031", "KICS D 'Passwords And Secrets'",
-      NULL}},
+      NULL},
+     NULL},
     {"IMG-SSHD",
      6,
      BH_SEV_HIGH,
@@ -1789,7 +1791,8 @@ const struct bh_rule bh_rules_content[] = {
      "Remove the SSH server and port 22 from the image; use docker exec or kubectl exec to get a "
      "shell in a running container.",
      {"trivy DS004", "hadolint DL3001", "KICS D 'Run Utilities And POSIX Commands'", "CIS 5.7",
-      NULL}},
+      NULL},
+     NULL},
     {"IMG-SUID",
      5,
      BH_SEV_MEDIUM,
@@ -1799,7 +1802,8 @@ const struct bh_rule bh_rules_content[] = {
      NULL,
      "Do not add setuid or setgid bits or file capabilities; run the program as the user that "
      "needs it, or grant the capability to the container at run time.",
-     {"Dockle CIS-DI-0008", "CIS 4.8", NULL}},
+     {"Dockle CIS-DI-0008", "CIS 4.8", NULL},
+     NULL},
     {"IMG-TOOLS",
      2,
      BH_SEV_MEDIUM,
@@ -1810,7 +1814,8 @@ const struct bh_rule bh_rules_content[] = {
      "Install compilers, debuggers and network tools only in a builder stage, or remove them in "
      "the same RUN, and copy just the built artefacts into the final stage.",
      {"hadolint DL3001", "KICS D 'Run Utilities And POSIX Commands'", "CIS 4.3",
-      "Dockle CIS-DI-0003", NULL}},
+      "Dockle CIS-DI-0003", NULL},
+     NULL},
     {"OTH-HEALTH",
      8,
      BH_SEV_LOW,
@@ -1824,7 +1829,8 @@ const struct bh_rule bh_rules_content[] = {
       "KICS D 'Healthcheck Instruction "
       "Missing'",
       "KICS C 'Healthcheck Not Set'", "KICS K 'Liveness Probe Is Not Defined'",
-      "KICS K 'Readiness Probe Is Not Configured'", "CIS 4.6", "CIS 5.27", NULL}},
+      "KICS K 'Readiness Probe Is Not Configured'", "CIS 4.6", "CIS 5.27", NULL},
+     NULL},
     {"RUN-SENSMOUNT",
      4,
      BH_SEV_HIGH,
@@ -1838,7 +1844,8 @@ const struct bh_rule bh_rules_content[] = {
       "KICS C 'Volume Has Sensitive Host Directory'",
       "KICS K 'Workload Mounting With Sensitive OS Directory'",
       "KICS K 'Volume Mount with OS Directory Write Permissions'",
-      "KICS K 'Non Kube System Pod With Host Mount'", "PSS B:hostPathVolumes", NULL}},
+      "KICS K 'Non Kube System Pod With Host Mount'", "PSS B:hostPathVolumes", NULL},
+     NULL},
     {"RUN-SOCK",
      7,
      BH_SEV_CRITICAL,
@@ -1849,6 +1856,7 @@ const struct bh_rule bh_rules_content[] = {
      "Do not give a container the engine socket; if it must talk to the engine, put a socket "
      "proxy that allows only the needed API calls in between.",
      {"CIS 5.32", "trivy KSV006", "KICS C 'Docker Socket Mounted In Container'",
-      "KICS K 'Docker Daemon Socket is Exposed to Containers'", "PSS B:hostPathVolumes", NULL}},
+      "KICS K 'Docker Daemon Socket is Exposed to Containers'", "PSS B:hostPathVolumes", NULL},
+     NULL},
 };
 const size_t bh_rules_content_n = sizeof(bh_rules_content) / sizeof(bh_rules_content[0]);

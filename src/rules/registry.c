@@ -129,7 +129,7 @@ struct bh_finding *bh_rule_report_sev(struct bh_rule_ctx *c, enum bh_severity se
 void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p,
                           const struct bh_buildspec *bs, struct bh_findings *out)
 {
-    struct bh_rule_ctx c = {a, p, out, NULL};
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
     size_t i, n = bh_rules_count();
 
     for (i = 0; i < n; i++) {
@@ -145,7 +145,7 @@ void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p,
 void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const struct bh_runspec *rs,
                         struct bh_findings *out)
 {
-    struct bh_rule_ctx c = {a, p, out, NULL};
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
     size_t i, n = bh_rules_count();
 
     for (i = 0; i < n; i++) {
@@ -155,5 +155,39 @@ void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const str
             continue;
         c.rule = r;
         r->check_run(&c, rs);
+    }
+}
+
+void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const struct bh_runset *set,
+                         size_t k, struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, set};
+    size_t i, n = bh_rules_count();
+
+    if (k >= set->nspecs)
+        return;
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_run)
+            continue;
+        c.rule = r;
+        r->check_run(&c, &set->specs[k]);
+    }
+}
+
+void bh_rules_check_runset(struct bh_arena *a, const struct bh_policy *p,
+                           const struct bh_runset *set, struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, set};
+    size_t i, n = bh_rules_count();
+
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_runset)
+            continue;
+        c.rule = r;
+        r->check_runset(&c, set);
     }
 }

@@ -30,6 +30,8 @@ struct bh_rule_ctx {
     const struct bh_policy *policy;
     struct bh_findings *out;
     const struct bh_rule *rule; /* the rule being run; set by the runner */
+    /* check_run: the file's other containers, for `container:`/`service:` chains; may be NULL */
+    const struct bh_runset *runset;
 };
 
 struct bh_rule {
@@ -42,6 +44,8 @@ struct bh_rule {
     void (*check_run)(struct bh_rule_ctx *c, const struct bh_runspec *rs);
     const char *fix;
     const char *const refs[BH_MAX_REFS]; /* peers' ids, NULL-terminated */
+    /* K8s Services and other file-level exposure (c->runset is set); last so rows may omit it */
+    void (*check_runset)(struct bh_rule_ctx *c, const struct bh_runset *set);
 };
 
 /* Every rule, sorted by id (the tables of all rule files, see groups.h). */
@@ -64,10 +68,23 @@ struct bh_finding *bh_rule_report_sev(struct bh_rule_ctx *c, enum bh_severity se
                                       const struct bh_loc *loc, const char *stage, const char *fmt,
                                       ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * A rule that finds an item the policy allow-lists (socket images, capabilities,
+ * devices) still reports it, then marks the returned finding:
+ *   f->suppressed_kind = "policy"; f->suppressed_reason = "allowed by the policy: ...";
+ * so reports show it as suppressed with the policy as the reason.
+ */
+
 /* Run every rule that applies to a buildspec / runspec. */
 void bh_rules_check_build(struct bh_arena *a, const struct bh_policy *p,
                           const struct bh_buildspec *bs, struct bh_findings *out);
 void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const struct bh_runspec *rs,
                         struct bh_findings *out);
+/* Every check_run over set->specs[k], with the set as context for chains. */
+void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const struct bh_runset *set,
+                         size_t k, struct bh_findings *out);
+/* Every check_runset over the set (services and other file-level exposure). */
+void bh_rules_check_runset(struct bh_arena *a, const struct bh_policy *p,
+                           const struct bh_runset *set, struct bh_findings *out);
 
 #endif
