@@ -10,8 +10,11 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/str.h"
+#include "input/compose.h"
 #include "input/dockerfile.h"
 #include "input/files.h"
+#include "input/kube.h"
+#include "input/runargs.h"
 #include "rules/pipeline.h"
 #include "rules/rule.h"
 
@@ -20,6 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+extern char **environ;
 
 const struct bh_option bh_config_options[] = {
     BH_SCAN_OPTIONS,
@@ -114,36 +119,222 @@ static void scan_dockerfile(struct config_state *st, const char *path, const cha
     bh_pipeline_ignorefile(&st->so.ignores, &t->findings);
 }
 
+/* Split a .env file into NAME=value entries (comments, blank lines and `export ` dropped). */
+static void load_dotenv(struct config_state *st, const char *path, const char ***env, size_t *n,
+                        size_t *cap)
+{
+    char *text;
+    size_t len, pos = 0;
+    struct bh_err err;
+
+    bh_err_init(&err);
+    if (access(path, F_OK) != 0 ||
+        bh_file_read(&st->arena, path, BH_MAX_CONFIG_FILE, &text, &len, &err))
+        return;
+    while (pos < len) {
+        char *l = text + pos, *nl = memchr(l, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - l) : len - pos;
+        const char **slot;
+
+        pos += ll + (nl ? 1 : 0);
+        while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' '))
+            ll--;
+        while (ll && (*l == ' ' || *l == '\t'))
+            l++, ll--;
+        if (ll >= 7 && !memcmp(l, "export ", 7))
+            l += 7, ll -= 7;
+        if (!ll || *l == '#' || !memchr(l, '=', ll))
+            continue;
+        /* strip matching quotes around the value */
+        {
+            char *eq = memchr(l, '=', ll);
+            size_t vl = ll - (size_t)(eq + 1 - l);
+
+            if (vl >= 2 && (eq[1] == '"' || eq[1] == '\'') && l[ll - 1] == eq[1]) {
+                memmove(eq + 1, eq + 2, vl - 2);
+                ll -= 2;
+            }
+        }
+        slot = BH_PUSH(&st->arena, *env, *n, *cap);
+        if (slot)
+            *slot = bh_arena_strndup(&st->arena, l, ll);
+    }
+}
+
+/* Run the rules over a runset and apply the pipeline; annotation ignores per container. */
+static void check_runset(struct config_state *st, struct bh_target *t, const struct bh_runset *set)
+{
+    size_t k, i;
+
+    for (k = 0; k < set->nspecs; k++) {
+        size_t start = t->findings.n;
+        const char *ids = set->specs[k].ignore_ids;
+
+        bh_rules_check_spec(&st->arena, &st->so.policy, set, k, &t->findings);
+        if (!ids)
+            continue;
+        /* `bulkhead.dev/ignore: "RULE,RULE"` on the object covers its containers */
+        for (i = start; i < t->findings.n; i++) {
+            struct bh_finding *f = &t->findings.v[i];
+            const char *p = ids;
+
+            while (*p && !f->suppressed_kind) {
+                size_t n;
+
+                while (*p == ' ' || *p == ',')
+                    p++;
+                n = strcspn(p, ", ");
+                if (n && (bh_str_ieqn(p, n, f->rule) || (n == 1 && *p == '*'))) {
+                    f->suppressed_kind = "annotation";
+                    f->suppressed_reason =
+                        bh_arena_printf(&st->arena, "bulkhead.dev/ignore on %s",
+                                        set->specs[k].owner ? set->specs[k].owner : "the object");
+                }
+                p += n;
+            }
+        }
+    }
+    bh_rules_check_runset(&st->arena, &st->so.policy, set, &t->findings);
+    bh_pipeline_policy(&st->so.policy, &t->findings);
+    bh_pipeline_inline(set->ignores, set->nignores, &t->findings);
+    bh_pipeline_ignorefile(&st->so.ignores, &t->findings);
+}
+
+static void scan_compose(struct config_state *st, const char *path, const char *text, size_t len)
+{
+    struct bh_compose_opts o;
+    struct bh_runset set;
+    struct bh_target *t;
+    struct bh_err err;
+    const char **env = NULL;
+    size_t n = 0, cap = 0;
+    char dotenv[BH_MAX_PATH];
+    const char *slash = strrchr(path, '/');
+    char **e;
+
+    memset(&o, 0, sizeof(o));
+    /* docker compose reads .env from the project directory; the environment wins */
+    if (slash)
+        snprintf(dotenv, sizeof(dotenv), "%.*s/.env", (int)(slash - path), path);
+    else
+        snprintf(dotenv, sizeof(dotenv), ".env");
+    if (strcmp(path, "-"))
+        load_dotenv(st, dotenv, &env, &n, &cap);
+    for (e = environ; e && *e; e++) {
+        const char **slot = BH_PUSH(&st->arena, env, n, cap);
+
+        if (slot)
+            *slot = *e;
+    }
+    o.env = env;
+    o.nenv = n;
+    o.dotenv_path = dotenv;
+    bh_err_init(&err);
+    if (bh_compose_parse(&st->arena, path, text, len, &o, &set, &err)) {
+        add_error(st, path, &err);
+        return;
+    }
+    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_COMPOSE);
+    if (t)
+        check_runset(st, t, &set);
+}
+
+static void scan_kube(struct config_state *st, const char *path, const char *text, size_t len)
+{
+    struct bh_runset set;
+    struct bh_target *t;
+    struct bh_err err;
+
+    bh_err_init(&err);
+    if (bh_kube_parse(&st->arena, path, text, len, &set, &err)) {
+        add_error(st, path, &err);
+        return;
+    }
+    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_KUBERNETES);
+    if (t)
+        check_runset(st, t, &set);
+}
+
+static void scan_runargs(struct config_state *st, const char *path, const char *text, size_t len)
+{
+    struct bh_runset set;
+    struct bh_target *t;
+    struct bh_err err;
+
+    bh_err_init(&err);
+    if (bh_runargs_parse(&st->arena, path, text, len, &set, &err)) {
+        add_error(st, path, &err);
+        return;
+    }
+    if (set.nspecs == 0)
+        return; /* a script without docker run lines is not a target */
+    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_RUNLINES);
+    if (t)
+        check_runset(st, t, &set);
+}
+
+/* The input formats: each bids on a file's name (head NULL) and then on its content. */
+static const struct format {
+    const char *name;
+    int (*bid)(const char *name, const char *head, size_t len);
+    void (*scan)(struct config_state *st, const char *path, const char *text, size_t len);
+} formats[] = {
+    {"dockerfile", bh_dockerfile_bid, scan_dockerfile},
+    {"compose", bh_compose_bid, scan_compose},
+    {"kubernetes", bh_kube_bid, scan_kube},
+    {"runlines", bh_runargs_bid, scan_runargs},
+};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static bool yaml_name(const char *base)
+{
+    return bh_str_isuffix(base, ".yaml") || bh_str_isuffix(base, ".yml");
+}
+
 /* Decide what a file is and scan it. explicit: named on the command line. */
 static void scan_file(struct config_state *st, const char *path, bool explicit)
 {
     const char *base = strrchr(path, '/');
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, i, best = NFORMATS;
     struct bh_err err;
-    int bid;
+    int bid, top = 0;
 
     base = base ? base + 1 : path;
     bh_err_init(&err);
-    /* name-only bid first, so a walk does not read every file in a tree */
-    bid = bh_dockerfile_bid(base, NULL, 0);
-    if (bid < 50 && !explicit)
+    /* name-only bids first, so a walk does not read every file in a tree; YAML files are
+     * always read, since Kubernetes manifests have no naming convention */
+    for (i = 0; i < NFORMATS; i++) {
+        bid = formats[i].bid(base, NULL, 0);
+        if (bid > top)
+            top = bid;
+    }
+    if (top < 40 && !explicit && !yaml_name(base))
         return;
     if (bh_file_read(&st->arena, path, BH_MAX_CONFIG_FILE, &text, &len, &err)) {
         add_error(st, path, &err);
         return;
     }
-    bid = bh_dockerfile_bid(base, text, len);
-    if (bid < 50) {
+    top = 0;
+    for (i = 0; i < NFORMATS; i++) {
+        bid = formats[i].bid(strcmp(path, "-") ? base : "", text, len);
+        if (bid > top) {
+            top = bid;
+            best = i;
+        }
+    }
+    if (top < 50 || best == NFORMATS) {
         if (explicit) {
             bh_err_set(&err, BH_EUNSUPPORTED, path, 0, 0,
-                       "cannot tell what kind of file '%s' is (not a Dockerfile)", path);
+                       "cannot tell what kind of file '%s' is (not a Dockerfile, Compose file, "
+                       "Kubernetes manifest or script with docker run lines)",
+                       path);
             add_error(st, path, &err);
         }
         return;
     }
     st->nfiles++;
-    scan_dockerfile(st, path, text, len);
+    formats[best].scan(st, path, text, len);
 }
 
 static int cmp_str(const void *a, const void *b)
