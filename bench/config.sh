@@ -14,7 +14,7 @@ bh=$PWD/build/release/bulkhead
 dir=$(mktemp -d /tmp/bh-bench.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 /usr/bin/python3 bench/gen_dockerfiles.py "$dir" "$n"
-bytes=$(du -sb "$dir" | cut -f1)
+bytes=$(find "$dir" -type f -printf "%s\n" | awk "{s+=\$1} END {print s}")
 echo "corpus: $n Dockerfiles, $bytes bytes in $dir"
 # warm the page cache so both sides read from memory
 find "$dir" -type f -print0 | xargs -0 cat >/dev/null

@@ -178,6 +178,8 @@ int bh_scanopts_finish(struct bh_scanopts *o, struct bh_ctx *ctx, struct bh_repo
             return BH_EXIT_USAGE;
         }
     }
+    /* reports are written in many small pieces: give the stream a large buffer */
+    setvbuf(out, NULL, _IOFBF, 1u << 16);
     rc = w->write(out, r, &ro);
     if (fflush(out) != 0 || ferror(out))
         rc = BH_EIO;

@@ -52,10 +52,27 @@ void bh_jsonw_init(struct bh_jsonw *w, FILE *out, bool pretty)
     w->pretty = pretty;
 }
 
+static void flush(struct bh_jsonw *w)
+{
+    if (!w->err && w->blen && fwrite(w->buf, 1, w->blen, w->out) != w->blen)
+        w->err = BH_EIO;
+    w->blen = 0;
+}
+
 static void put(struct bh_jsonw *w, const char *s, size_t n)
 {
-    if (!w->err && n && fwrite(s, 1, n, w->out) != n)
-        w->err = BH_EIO;
+    if (w->err || !n)
+        return;
+    if (n > sizeof(w->buf) - w->blen) {
+        flush(w);
+        if (n > sizeof(w->buf)) {
+            if (!w->err && fwrite(s, 1, n, w->out) != n)
+                w->err = BH_EIO;
+            return;
+        }
+    }
+    memcpy(w->buf + w->blen, s, n);
+    w->blen += n;
 }
 
 static void puts_(struct bh_jsonw *w, const char *s)
@@ -253,6 +270,7 @@ int bh_jsonw_finish(struct bh_jsonw *w)
     if ((w->depth != 0 || w->after_key) && !w->err)
         w->err = BH_EINTERNAL;
     put(w, "\n", 1);
+    flush(w);
     if (!w->err && ferror(w->out))
         w->err = BH_EIO;
     return w->err;

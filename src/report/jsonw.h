@@ -23,7 +23,9 @@ struct bh_jsonw {
     bool after_key;                     /* a key was written, its value comes next */
     bool has_items[BH_JSONW_MAX_DEPTH]; /* the container at this depth is not empty */
     bool is_object[BH_JSONW_MAX_DEPTH];
-    int err; /* 0, or the first BH_E* met; sticky */
+    int err;         /* 0, or the first BH_E* met; sticky */
+    size_t blen;     /* bytes waiting in buf; written by finish or when buf fills */
+    char buf[16384]; /* reports are many tiny pieces; stdio per piece dominated the run */
 };
 
 void bh_jsonw_init(struct bh_jsonw *w, FILE *out, bool pretty);
