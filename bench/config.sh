@@ -11,7 +11,11 @@ cd "$(dirname "$0")/.."
 n=${1:-10000}; runs=${2:-5}; shift $(( $# > 2 ? 2 : $# )) || true
 kinds=("$@"); [ ${#kinds[@]} -gt 0 ] || kinds=(dockerfile compose kubernetes)
 bash scripts/deps.sh build
-[ -f build/release/build.ninja ] || meson setup build/release --buildtype=release -Dtests=false >/dev/null
+if [ -f build/release/build.ninja ]; then # sources are globbed: pick up new modules
+    meson setup --reconfigure build/release >/dev/null
+else
+    meson setup build/release --buildtype=release -Dtests=false >/dev/null
+fi
 ninja -C build/release >/dev/null
 bh=$PWD/build/release/bulkhead floor_yaml=$PWD/build/release/yaml-floor
 med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh build
-if [ ! -f build/release/build.ninja ]; then
+# sources are globbed: reconfigure so new modules are picked up
+if [ -f build/release/build.ninja ]; then
+    meson setup --reconfigure build/release >/dev/null
+else
     meson setup build/release --buildtype=release -Dtests=false >/dev/null
 fi
 ninja -C build/release >/dev/null

@@ -10,7 +10,8 @@ extern const struct bh_option bh_config_options[];
 extern const struct bh_option bh_rules_options[];
 
 const struct bh_cmd bh_commands[] = {
-    {"config", cmd_config, "audit Dockerfiles, Compose files, Kubernetes manifests and docker run lines",
+    {"config", cmd_config,
+     "audit Dockerfiles, Compose files, Kubernetes manifests and docker run lines",
      "[options] [PATH...]", bh_config_options},
     {"rules", cmd_rules, "list the rules, or explain one", "[options] [ID]", bh_rules_options},
     {"version", cmd_version, "print the version", "", NULL},

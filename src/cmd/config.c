@@ -39,7 +39,8 @@ struct config_state {
     struct bh_dockerfile_opts dopts;
     const char **build_args;
     size_t nbuild_args;
-    struct bh_arena arena;
+    struct bh_arena arena; /* the report: targets, findings, errors */
+    struct bh_arena *fa;   /* the file being scanned: text, models; released after each file */
     struct bh_report report;
     size_t nfiles;
     bool help;
@@ -91,6 +92,45 @@ static bool dockerignore_next_to(const char *path)
     return n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0;
 }
 
+/* A target whose findings live in the file arena until commit_target copies them. */
+static struct bh_target *new_target(struct config_state *st, const char *path,
+                                    enum bh_target_kind kind)
+{
+    struct bh_target *t = bh_arena_alloc(st->fa, sizeof(*t));
+
+    if (t) {
+        t->target = path;
+        t->kind = kind;
+    }
+    return t;
+}
+
+static const char *keep(struct config_state *st, const char *s)
+{
+    return s ? bh_arena_strdup(&st->arena, s) : NULL;
+}
+
+/* Copy a finished target into the report arena, so the file arena can go. */
+static void commit_target(struct config_state *st, const struct bh_target *ft)
+{
+    struct bh_target *t = bh_report_add_target(&st->arena, &st->report, ft->target, ft->kind);
+    size_t i;
+
+    for (i = 0; t && i < ft->findings.n; i++) {
+        struct bh_finding *f = bh_findings_add(&st->arena, &t->findings);
+
+        if (!f)
+            return;
+        *f = ft->findings.v[i];
+        /* rule, title, fix and refs point at the static rule table */
+        f->message = keep(st, f->message);
+        f->loc.file = keep(st, f->loc.file);
+        f->loc.path = keep(st, f->loc.path);
+        f->stage = keep(st, f->stage);
+        f->suppressed_reason = keep(st, f->suppressed_reason);
+    }
+}
+
 static void scan_dockerfile(struct config_state *st, const char *path, const char *text, size_t len)
 {
     struct bh_buildspec bs;
@@ -99,7 +139,7 @@ static void scan_dockerfile(struct config_state *st, const char *path, const cha
     int rc;
 
     bh_err_init(&err);
-    rc = bh_dockerfile_parse(&st->arena, path, text, len, &st->dopts, &bs, &err);
+    rc = bh_dockerfile_parse(st->fa, path, text, len, &st->dopts, &bs, &err);
     if (rc) {
         if (!err.file[0])
             snprintf(err.file, sizeof(err.file), "%s", path);
@@ -110,13 +150,14 @@ static void scan_dockerfile(struct config_state *st, const char *path, const cha
         bs.has_dockerignore = dockerignore_next_to(path);
         bs.dockerignore_known = true;
     }
-    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_DOCKERFILE);
+    t = new_target(st, path, BH_KIND_DOCKERFILE);
     if (!t)
         return;
-    bh_rules_check_build(&st->arena, &st->so.policy, &bs, &t->findings);
+    bh_rules_check_build(st->fa, &st->so.policy, &bs, &t->findings);
     bh_pipeline_policy(&st->so.policy, &t->findings);
     bh_pipeline_inline(bs.ignores, bs.nignores, &t->findings);
     bh_pipeline_ignorefile(&st->so.ignores, &t->findings);
+    commit_target(st, t);
 }
 
 /* Split a .env file into NAME=value entries (comments, blank lines and `export ` dropped). */
@@ -129,7 +170,7 @@ static void load_dotenv(struct config_state *st, const char *path, const char **
 
     bh_err_init(&err);
     if (access(path, F_OK) != 0 ||
-        bh_file_read(&st->arena, path, BH_MAX_CONFIG_FILE, &text, &len, &err))
+        bh_file_read(st->fa, path, BH_MAX_CONFIG_FILE, &text, &len, &err))
         return;
     while (pos < len) {
         char *l = text + pos, *nl = memchr(l, '\n', len - pos);
@@ -155,9 +196,9 @@ static void load_dotenv(struct config_state *st, const char *path, const char **
                 ll -= 2;
             }
         }
-        slot = BH_PUSH(&st->arena, *env, *n, *cap);
+        slot = BH_PUSH(st->fa, *env, *n, *cap);
         if (slot)
-            *slot = bh_arena_strndup(&st->arena, l, ll);
+            *slot = bh_arena_strndup(st->fa, l, ll);
     }
 }
 
@@ -170,7 +211,7 @@ static void check_runset(struct config_state *st, struct bh_target *t, const str
         size_t start = t->findings.n;
         const char *ids = set->specs[k].ignore_ids;
 
-        bh_rules_check_spec(&st->arena, &st->so.policy, set, k, &t->findings);
+        bh_rules_check_spec(st->fa, &st->so.policy, set, k, &t->findings);
         if (!ids)
             continue;
         /* `bulkhead.dev/ignore: "RULE,RULE"` on the object covers its containers */
@@ -187,17 +228,18 @@ static void check_runset(struct config_state *st, struct bh_target *t, const str
                 if (n && (bh_str_ieqn(p, n, f->rule) || (n == 1 && *p == '*'))) {
                     f->suppressed_kind = "annotation";
                     f->suppressed_reason =
-                        bh_arena_printf(&st->arena, "bulkhead.dev/ignore on %s",
+                        bh_arena_printf(st->fa, "bulkhead.dev/ignore on %s",
                                         set->specs[k].owner ? set->specs[k].owner : "the object");
                 }
                 p += n;
             }
         }
     }
-    bh_rules_check_runset(&st->arena, &st->so.policy, set, &t->findings);
+    bh_rules_check_runset(st->fa, &st->so.policy, set, &t->findings);
     bh_pipeline_policy(&st->so.policy, &t->findings);
     bh_pipeline_inline(set->ignores, set->nignores, &t->findings);
     bh_pipeline_ignorefile(&st->so.ignores, &t->findings);
+    commit_target(st, t);
 }
 
 static void scan_compose(struct config_state *st, const char *path, const char *text, size_t len)
@@ -221,7 +263,7 @@ static void scan_compose(struct config_state *st, const char *path, const char *
     if (strcmp(path, "-"))
         load_dotenv(st, dotenv, &env, &n, &cap);
     for (e = environ; e && *e; e++) {
-        const char **slot = BH_PUSH(&st->arena, env, n, cap);
+        const char **slot = BH_PUSH(st->fa, env, n, cap);
 
         if (slot)
             *slot = *e;
@@ -230,11 +272,11 @@ static void scan_compose(struct config_state *st, const char *path, const char *
     o.nenv = n;
     o.dotenv_path = dotenv;
     bh_err_init(&err);
-    if (bh_compose_parse(&st->arena, path, text, len, &o, &set, &err)) {
+    if (bh_compose_parse(st->fa, path, text, len, &o, &set, &err)) {
         add_error(st, path, &err);
         return;
     }
-    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_COMPOSE);
+    t = new_target(st, path, BH_KIND_COMPOSE);
     if (t)
         check_runset(st, t, &set);
 }
@@ -246,11 +288,11 @@ static void scan_kube(struct config_state *st, const char *path, const char *tex
     struct bh_err err;
 
     bh_err_init(&err);
-    if (bh_kube_parse(&st->arena, path, text, len, &set, &err)) {
+    if (bh_kube_parse(st->fa, path, text, len, &set, &err)) {
         add_error(st, path, &err);
         return;
     }
-    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_KUBERNETES);
+    t = new_target(st, path, BH_KIND_KUBERNETES);
     if (t)
         check_runset(st, t, &set);
 }
@@ -262,13 +304,13 @@ static void scan_runargs(struct config_state *st, const char *path, const char *
     struct bh_err err;
 
     bh_err_init(&err);
-    if (bh_runargs_parse(&st->arena, path, text, len, &set, &err)) {
+    if (bh_runargs_parse(st->fa, path, text, len, &set, &err)) {
         add_error(st, path, &err);
         return;
     }
     if (set.nspecs == 0)
         return; /* a script without docker run lines is not a target */
-    t = bh_report_add_target(&st->arena, &st->report, path, BH_KIND_RUNLINES);
+    t = new_target(st, path, BH_KIND_RUNLINES);
     if (t)
         check_runset(st, t, &set);
 }
@@ -292,7 +334,7 @@ static bool yaml_name(const char *base)
 }
 
 /* Decide what a file is and scan it. explicit: named on the command line. */
-static void scan_file(struct config_state *st, const char *path, bool explicit)
+static void scan_file_in(struct config_state *st, const char *path, bool explicit)
 {
     const char *base = strrchr(path, '/');
     char *text = NULL;
@@ -300,8 +342,13 @@ static void scan_file(struct config_state *st, const char *path, bool explicit)
     struct bh_err err;
     int bid, top = 0;
 
-    base = base ? base + 1 : path;
     bh_err_init(&err);
+    /* readers borrow the path for every location they record: give it the scan's lifetime */
+    path = bh_arena_strdup(&st->arena, path);
+    if (!path)
+        return;
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
     /* name-only bids first, so a walk does not read every file in a tree; YAML files are
      * always read, since Kubernetes manifests have no naming convention */
     for (i = 0; i < NFORMATS; i++) {
@@ -311,7 +358,7 @@ static void scan_file(struct config_state *st, const char *path, bool explicit)
     }
     if (top < 40 && !explicit && !yaml_name(base))
         return;
-    if (bh_file_read(&st->arena, path, BH_MAX_CONFIG_FILE, &text, &len, &err)) {
+    if (bh_file_read(st->fa, path, BH_MAX_CONFIG_FILE, &text, &len, &err)) {
         add_error(st, path, &err);
         return;
     }
@@ -335,6 +382,18 @@ static void scan_file(struct config_state *st, const char *path, bool explicit)
     }
     st->nfiles++;
     formats[best].scan(st, path, text, len);
+}
+
+/* Each file gets its own arena, so memory follows the largest file, not the tree. */
+static void scan_file(struct config_state *st, const char *path, bool explicit)
+{
+    struct bh_arena fa;
+
+    bh_arena_init(&fa, BH_MAX_SCAN_ARENA);
+    st->fa = &fa;
+    scan_file_in(st, path, explicit);
+    st->fa = NULL;
+    bh_arena_release(&fa);
 }
 
 static int cmp_str(const void *a, const void *b)

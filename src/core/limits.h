@@ -64,4 +64,21 @@
  * command really runs (rules/cmdinfo.c). */
 #define BH_MAX_CMD_WRAPPERS 16u
 
+/* Hops followed through `pid|ipc|network: container:NAME` / `service:NAME` chains to find a
+ * container that shares a host namespace (rules/runpriv.c); a longer chain or a cycle stops. */
+#define BH_MAX_NS_CHAIN 16u
+
+/* Same-file `extends:` hops followed from one Compose service (input/compose.c). */
+#define BH_MAX_COMPOSE_EXTENDS 32u
+
+/* Kubernetes manifests (input/kube.c): deepest nesting of one document (deep enough for CRD
+ * schemas, far below BH_MAX_YAML_DEPTH) and of `kind: List` objects inside each other. */
+#define BH_MAX_KUBE_DEPTH 64u
+#define BH_MAX_KUBE_LIST_NESTING 4u
+
+/* docker run lines (input/runargs.c): a shell script too long for one tokenizer pass
+ * (BH_MAX_SHELL_WORDS) is read again in pieces of at most this many bytes, which cannot hold
+ * that many words. */
+#define BH_RUNARGS_SHELL_CHUNK (64u * 1024u)
+
 #endif

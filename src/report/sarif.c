@@ -337,7 +337,8 @@ static void write_result(struct sarif *s, const struct bh_target *t, const struc
     bh_jsonw_end_array(w);
 
     if (f->suppressed_kind) {
-        bool external = !strcmp(f->suppressed_kind, "ignorefile");
+        bool external =
+            !strcmp(f->suppressed_kind, "ignorefile") || !strcmp(f->suppressed_kind, "policy");
 
         bh_jsonw_key(w, "suppressions");
         bh_jsonw_begin_array(w);

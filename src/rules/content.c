@@ -2,14 +2,17 @@
  * content.c - rules about what a build puts into an image or declares about
  * it: secrets in ENV/ARG and copied files, an SSH server, attack tooling,
  * setuid bits, VOLUMEs on sensitive or engine-socket paths, and HEALTHCHECK.
- * Only stages that ship are read, unless a rule says otherwise. Image config
- * and image files reach these rules later through sibling checks.
+ * Only stages that ship are read, unless a rule says otherwise. Some rules
+ * also judge a running container (bh_runspec: env, ports, host mounts) with
+ * the same lists, so one rule has one notion of a secret, a socket, a system path.
  */
 #include "rules/groups.h"
 
 #include "core/arena.h"
 #include "core/limits.h"
 #include "core/str.h"
+#include "model/imageref.h"
+#include "model/norm.h"
 
 #include <fnmatch.h>
 #include <string.h>
@@ -538,6 +541,81 @@ static bool runpkgs_removed_later(struct bh_arena *a, const struct runpkgs *r, s
     return false;
 }
 
+/* ------------------------------------------------------- runtime helpers */
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Pod-level Kubernetes settings (volumes, security context) are folded into
+ * every container of the pod, so two containers can report the same thing at
+ * the same place: keep the first. f must be the finding just appended.
+ */
+static struct bh_finding *keep_first(struct bh_rule_ctx *c, struct bh_finding *f)
+{
+    size_t i;
+
+    if (!f || c->out->n == 0 || f != &c->out->v[c->out->n - 1])
+        return f;
+    for (i = 0; i + 1 < c->out->n; i++) {
+        const struct bh_finding *g = &c->out->v[i];
+
+        if (strcmp(g->rule, f->rule) == 0 && g->loc.line == f->loc.line &&
+            g->loc.col == f->loc.col && same_str(g->loc.file, f->loc.file) &&
+            g->severity == f->severity && strcmp(g->message, f->message) == 0) {
+            c->out->n--;
+            return NULL;
+        }
+    }
+    return f;
+}
+
+/* A runtime field's location, or the container's when the field has none. */
+static const struct bh_loc *loc_or(const struct bh_loc *l, const struct bh_runspec *rs)
+{
+    return l->line > 0 ? l : &rs->loc;
+}
+
+/*
+ * The normalised host path behind a bind or hostPath mount (N4: /var/run is
+ * /run, a named pipe is //./pipe/NAME, a drive is C:/...), or NULL for named
+ * volumes, tmpfs and relative paths the reader could not resolve.
+ */
+static const char *mount_host_path(struct bh_arena *a, const struct bh_mount *m)
+{
+    if (m->kind != BH_MOUNT_BIND && m->kind != BH_MOUNT_HOSTPATH)
+        return NULL;
+    return bh_norm_path(a, m->source ? m->source : m->source_raw);
+}
+
+/* How a mount's source is quoted in messages: as written, plus the normalised form if different. */
+static const char *mount_shown(struct bh_arena *a, const struct bh_mount *m, const char *np)
+{
+    const char *raw = m->source_raw ? m->source_raw : m->source;
+
+    if (!raw || strcmp(raw, np) == 0)
+        return bh_arena_printf(a, "'%s'", np);
+    return bh_arena_printf(a, "'%s' (that is '%s')", raw, np);
+}
+
+/* Does the port range lo..hi (hi 0: just lo) cover port n? */
+static bool port_covers(unsigned lo, unsigned hi, unsigned n)
+{
+    return lo <= n && n <= (hi ? hi : lo);
+}
+
+/* The text of a port item for messages. */
+static const char *port_shown(struct bh_arena *a, const struct bh_port *p)
+{
+    if (p->raw && *p->raw)
+        return p->raw;
+    if (p->host_lo)
+        return bh_arena_printf(a, "%u:%u", p->host_lo, p->cont_lo);
+    return bh_arena_printf(a, "%u", p->cont_lo);
+}
+
 /* ------------------------------------------------------------ IMG-SECRET-ENV */
 
 /* Name components that mark a secret when they are a whole `_`/`-`/`.` separated part. */
@@ -721,6 +799,25 @@ static const char *redact(struct bh_arena *a, const char *v)
     return bh_arena_printf(a, "%.*s****", (int)show, v);
 }
 
+enum secret_kind { SECRET_NONE, SECRET_FORMAT, SECRET_NAMED };
+
+/*
+ * Is NAME=v a secret? A known credential format in the value counts whatever
+ * the name; otherwise a secret-looking name the allow-lists do not excuse
+ * (the caller then decides whether the value is a literal). *fmt names the format.
+ * Shared by ENV/ARG in a Dockerfile and the environment of a running container.
+ */
+static enum secret_kind secret_verdict(const struct bh_rule_ctx *c, const char *key, const char *v,
+                                       const char **fmt)
+{
+    *fmt = NULL;
+    if (v && (*fmt = value_format(v)) != NULL)
+        return SECRET_FORMAT;
+    if (name_secret(key) && !name_allowed(c, key))
+        return SECRET_NAMED;
+    return SECRET_NONE;
+}
+
 /* Every $NAME / ${NAME...} in text, indexed by name with the instruction index. */
 static void index_var_uses(struct bh_arena *a, struct sindex *x, const char *t, size_t instr)
 {
@@ -753,7 +850,7 @@ static void secret_kv(struct bh_rule_ctx *c, const struct bh_buildspec *bs,
     const struct bh_loc *loc = kv->loc.line > 0 ? &kv->loc : &in->loc;
     const char *fmt, *v = kv->value;
     const char *origin = "";
-    bool named;
+    enum secret_kind kind;
 
     if (!kv->key)
         return;
@@ -767,13 +864,13 @@ static void secret_kv(struct bh_rule_ctx *c, const struct bh_buildspec *bs,
             origin = " (default from the global ARG)";
         }
     }
-    if (v && (fmt = value_format(v)) != NULL) {
+    kind = secret_verdict(c, kv->key, v, &fmt);
+    if (kind == SECRET_FORMAT) {
         bh_rule_report(c, loc, stage, "%s %s holds %s ('%s')%s; it is stored in the image", what,
                        kv->key, fmt, redact(c->arena, v), origin);
         return;
     }
-    named = name_secret(kv->key) && !name_allowed(c, kv->key);
-    if (!named)
+    if (kind == SECRET_NONE)
         return;
     if (v && !value_benign(v)) {
         if (in->kind == BH_I_ENV)
@@ -848,6 +945,37 @@ static void check_secret_env(struct bh_rule_ctx *c, const struct bh_buildspec *b
         stage = label(c, bs, bs->instrs[i].stage);
         for (k = 0; k < in->nkvs; k++)
             secret_kv(c, bs, &x, i, bs->instrs[i].stage, in, &in->kvs[k], stage);
+    }
+}
+
+/* The environment of a running container: `NAME=value` literals (env_file values included). */
+static void check_secret_env_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    size_t i;
+
+    for (i = 0; i < rs->env.n; i++) {
+        const struct bh_rs_str *e = &rs->env.v[i];
+        const char *eq, *key, *v, *fmt;
+        enum secret_kind kind;
+
+        /* `-e NAME` / `- NAME` passes the caller's value through: nothing literal here */
+        if (!e->v || !(eq = strchr(e->v, '=')) || eq == e->v)
+            continue;
+        key = bh_arena_strndup(c->arena, e->v, (size_t)(eq - e->v));
+        if (!key)
+            return;
+        v = eq + 1;
+        kind = secret_verdict(c, key, v, &fmt);
+        if (kind == SECRET_FORMAT)
+            keep_first(c, bh_rule_report(c, loc_or(&e->loc, rs), NULL,
+                                         "environment variable %s holds %s ('%s'); anyone who "
+                                         "can inspect the container or its definition reads it",
+                                         key, fmt, redact(c->arena, v)));
+        else if (kind == SECRET_NAMED && !value_benign(v))
+            keep_first(c, bh_rule_report(c, loc_or(&e->loc, rs), NULL,
+                                         "environment variable %s sets a literal secret ('%s'); "
+                                         "it is visible to anyone who can inspect the container",
+                                         key, redact(c->arena, v)));
     }
 }
 
@@ -1286,6 +1414,31 @@ static void check_sshd(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
     }
 }
 
+/* Container port 22 (TCP): compose/CLI `ports:`/`-p`, K8s `containerPort`. */
+static void check_sshd_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    size_t i;
+
+    for (i = 0; i < rs->nports; i++) {
+        const struct bh_port *p = &rs->ports[i];
+        const char *shown = port_shown(c->arena, p);
+
+        if ((p->proto && !bh_str_ieq(p->proto, "tcp")) || !port_covers(p->cont_lo, p->cont_hi, 22))
+            continue;
+        if (p->published && p->host_lo && !port_covers(p->host_lo, p->host_hi, 22))
+            bh_rule_report(c, loc_or(&p->loc, rs), NULL,
+                           "port '%s' publishes the container's SSH port 22 on host port %u; "
+                           "the other host port does not make the SSH server go away",
+                           shown, p->host_lo);
+        else if (p->published)
+            bh_rule_report(c, loc_or(&p->loc, rs), NULL,
+                           "port '%s' publishes the container's SSH port 22", shown);
+        else
+            bh_rule_report(c, loc_or(&p->loc, rs), NULL,
+                           "port '%s' declares the SSH port 22 on the container", shown);
+    }
+}
+
 /* ---------------------------------------------------------------- IMG-TOOLS */
 
 static const char *const tool_pkgs[] = {"curl",
@@ -1576,25 +1729,60 @@ static const char *const sock_names[] = {
 static const char *const sock_dirs[] = {
     "/run", "/run/containerd", "/run/crio", "/run/podman", "/run/buildkit", "/run/docker", NULL};
 
-/* Is normalised path np an engine socket or a directory holding one? */
-static bool sock_path(const char *np)
+enum sock_kind { SOCK_NONE, SOCK_FILE, SOCK_DIR };
+
+/* Is normalised path np an engine socket, or a directory holding one? */
+static enum sock_kind sock_kind(const char *np)
 {
     size_t i, bl;
     const char *b = base_of(np, &bl);
 
     for (i = 0; sock_names[i]; i++) {
         if (bh_str_ieqn(b, bl, sock_names[i]))
-            return true;
+            return SOCK_FILE;
     }
     for (i = 0; sock_dirs[i]; i++) {
         if (strcmp(np, sock_dirs[i]) == 0)
-            return true;
+            return SOCK_DIR;
     }
     /* rootless engines: /run/user/<uid> */
     if (strncmp(np, "/run/user/", 10) == 0 && np[10] &&
         strspn(np + 10, "0123456789") == strlen(np + 10))
-        return true;
-    return false;
+        return SOCK_DIR;
+    return SOCK_NONE;
+}
+
+static bool sock_path(const char *np)
+{
+    return sock_kind(np) != SOCK_NONE;
+}
+
+/*
+ * What a host mount source exposes of the engine, or NULL. Beyond sock_kind,
+ * a host mount also hands over the engine when it is a parent of every socket
+ * directory (`/`), of the rootless ones (`/run/user`), or Docker's Windows pipe.
+ */
+static const char *sock_exposed(struct bh_arena *a, const char *np)
+{
+    size_t bl;
+    const char *b;
+
+    if (strncmp(np, "//./pipe/", 9) == 0)
+        return bh_str_ieq(np + 9, "docker_engine") ? "the Docker engine's named pipe" : NULL;
+    switch (sock_kind(np)) {
+    case SOCK_FILE:
+        b = base_of(np, &bl);
+        return bh_arena_printf(a, "the engine socket %.*s", (int)bl, b);
+    case SOCK_DIR:
+        return "a directory holding engine sockets";
+    case SOCK_NONE:
+        break;
+    }
+    if (strcmp(np, "/") == 0)
+        return "the host's whole filesystem, engine sockets included";
+    if (strcmp(np, "/run/user") == 0)
+        return "the runtime directories of every user, rootless engine sockets included";
+    return NULL;
 }
 
 static void check_sock(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
@@ -1614,6 +1802,63 @@ static void check_sock(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
                                "VOLUME %s declares a mount point for the container engine's "
                                "socket: the image expects the engine API to be mounted in",
                                in->argv[k]);
+        }
+    }
+}
+
+/*
+ * socket.allowed_images: `traefik:*` or `traefik` (any tag), `traefik:v3.0` (that
+ * tag), `portainer/portainer-ce@sha256:...` (that digest). Registry and repository
+ * are compared after N1, so `traefik` also matches `docker.io/library/traefik`.
+ */
+static const char *socket_allowed(struct bh_rule_ctx *c, const char *image)
+{
+    struct bh_imageref r, pr;
+    size_t i;
+
+    if (!c->policy || c->policy->nsocket_images == 0 || !image || strchr(image, '$') ||
+        bh_imageref_parse(c->arena, image, &r) != 0)
+        return NULL;
+    for (i = 0; i < c->policy->nsocket_images; i++) {
+        const char *pat = c->policy->socket_images[i];
+        size_t n = strlen(pat);
+        bool any_tag = n > 2 && strcmp(pat + n - 2, ":*") == 0;
+        const char *name = any_tag ? bh_arena_strndup(c->arena, pat, n - 2) : pat;
+
+        if (!name || bh_imageref_parse(c->arena, name, &pr) != 0)
+            continue;
+        if (!bh_str_ieq(pr.registry, r.registry) || strcmp(pr.repository, r.repository) != 0)
+            continue;
+        if (pr.tag && !any_tag && !same_str(pr.tag, r.tag))
+            continue;
+        if (pr.digest && !same_str(pr.digest, r.digest))
+            continue;
+        return pat;
+    }
+    return NULL;
+}
+
+/* Host mounts that reach the engine: read-only does not matter for a socket. */
+static void check_sock_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    size_t i;
+
+    for (i = 0; i < rs->nmounts; i++) {
+        const struct bh_mount *m = &rs->mounts[i];
+        const char *np = mount_host_path(c->arena, m), *what;
+        struct bh_finding *f;
+
+        if (!np || !(what = sock_exposed(c->arena, np)))
+            continue;
+        f = bh_rule_report(c, loc_or(&m->loc, rs), NULL,
+                           "host path %s, %s, is mounted at '%s'%s: whoever can connect to it "
+                           "controls the engine and so the host",
+                           mount_shown(c->arena, m, np), what, m->target ? m->target : "?",
+                           m->read_only ? " (read-only does not stop connecting to a socket)" : "");
+        f = keep_first(c, f);
+        if (f && socket_allowed(c, rs->image.v)) {
+            f->suppressed_kind = "policy";
+            f->suppressed_reason = "allowed by the policy (socket.allowed_images)";
         }
     }
 }
@@ -1727,6 +1972,120 @@ static void check_sensmount(struct bh_rule_ctx *c, const struct bh_buildspec *bs
     }
 }
 
+/*
+ * Host paths that are sensitive at run time in addition to sens_exact and
+ * sens_tree: credentials and boot-time configuration below /etc and /root,
+ * and kernel modules. A bind of /etc/localtime or /etc/nginx stays quiet.
+ */
+static const char *const sens_run_tree[] = {"/root",
+                                            "/etc/shadow",
+                                            "/etc/gshadow",
+                                            "/etc/sudoers",
+                                            "/etc/sudoers.d",
+                                            "/etc/ssh",
+                                            "/etc/ssl/private",
+                                            "/etc/pam.d",
+                                            "/etc/crontab",
+                                            "/etc/cron.d",
+                                            "/etc/systemd",
+                                            "/etc/ld.so.preload",
+                                            "/etc/passwd",
+                                            "/etc/group",
+                                            "/lib/modules",
+                                            "/usr/lib/modules",
+                                            NULL};
+
+/* Is host path p critical when writable (RULES.md: /, /etc, /proc, /sys, /dev, /boot, /root,
+ * /var/lib/kubelet and what lies below them)? */
+static bool sens_run_critical(const char *p)
+{
+    size_t i;
+
+    if (strcmp(p, "/") == 0 || bh_norm_path_under(p, "/var/lib/kubelet"))
+        return true;
+    for (i = 0; sens_critical[i]; i++) {
+        /* "/" is critical itself, not everything below it */
+        if (strcmp(sens_critical[i], "/") != 0 && bh_norm_path_under(p, sens_critical[i]))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The sensitive path a host mount source np exposes: np itself when it is one
+ * (or below a tree that is sensitive throughout), else the most severe listed
+ * path below np, since mounting a parent hands over its children (`/var/lib`
+ * holds /var/lib/kubelet). *crit as in sens_run_critical; NULL when harmless.
+ */
+static const char *sens_run_match(const char *np, bool *crit)
+{
+    static const char *const *const lists[] = {sens_exact, sens_tree, sens_run_tree};
+    const char *hit = NULL;
+    size_t l, i;
+
+    *crit = false;
+    if (((np[0] >= 'A' && np[0] <= 'Z') || (np[0] >= 'a' && np[0] <= 'z')) && np[1] == ':' &&
+        strcmp(np + 2, "/") == 0) {
+        *crit = true; /* a Windows drive root, C:\ */
+        return np;
+    }
+    hit = sens_match(np, crit);
+    for (i = 0; !hit && sens_run_tree[i]; i++) {
+        if (bh_norm_path_under(np, sens_run_tree[i]))
+            hit = sens_run_tree[i];
+    }
+    if (hit)
+        *crit = sens_run_critical(hit);
+    for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+        for (i = 0; lists[l][i]; i++) {
+            const char *e = lists[l][i];
+
+            if (strcmp(e, np) == 0 || !bh_norm_path_under(e, np))
+                continue;
+            /* np is a parent of e: keep the worst child, or the first one if np itself counts */
+            if (!hit || (!*crit && sens_run_critical(e))) {
+                hit = e;
+                *crit = sens_run_critical(e);
+            }
+        }
+    }
+    return hit;
+}
+
+/* Host mounts of system paths: binds, hostPath volumes. Read-only lowers one level. */
+static void check_sensmount_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    size_t i;
+
+    for (i = 0; i < rs->nmounts; i++) {
+        const struct bh_mount *m = &rs->mounts[i];
+        const char *np = mount_host_path(c->arena, m), *hit;
+        enum bh_severity sev;
+        bool crit;
+
+        /* engine sockets and their directories are RUN-SOCK's; `/` is both */
+        if (!np || (strcmp(np, "/") != 0 && sock_exposed(c->arena, np)) ||
+            !(hit = sens_run_match(np, &crit)))
+            continue;
+        sev = crit ? BH_SEV_CRITICAL : BH_SEV_HIGH;
+        if (m->read_only)
+            sev = crit ? BH_SEV_HIGH : BH_SEV_MEDIUM;
+        if (strcmp(hit, np) == 0 || bh_norm_path_under(np, hit))
+            keep_first(c, bh_rule_report_sev(c, sev, loc_or(&m->loc, rs), NULL,
+                                             "host path %s is mounted %s at '%s'",
+                                             mount_shown(c->arena, m, np),
+                                             m->read_only ? "read-only" : "read-write",
+                                             m->target ? m->target : "?"));
+        else
+            keep_first(c, bh_rule_report_sev(c, sev, loc_or(&m->loc, rs), NULL,
+                                             "host path %s is mounted %s at '%s'; it holds the "
+                                             "system path '%s'",
+                                             mount_shown(c->arena, m, np),
+                                             m->read_only ? "read-only" : "read-write",
+                                             m->target ? m->target : "?", hit));
+    }
+}
+
 /* --------------------------------------------------------------- OTH-HEALTH */
 
 static void check_health(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
@@ -1759,10 +2118,10 @@ const struct bh_rule bh_rules_content[] = {
     {"IMG-SECRET-ENV",
      5,
      BH_SEV_CRITICAL,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "Secret in an ENV or ARG value",
      check_secret_env,
-     NULL,
+     check_secret_env_run,
      "Pass secrets at build time with RUN --mount=type=secret and at run time from a secret "
      "store or mounted file; never bake them into ENV or ARG.",
      {"Dockle CIS-DI-0010", "hadolint DL3064", "trivy DS031", "trivy KSV109", "trivy KSV01010",
@@ -1784,10 +2143,10 @@ const struct bh_rule bh_rules_content[] = {
     {"IMG-SSHD",
      6,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "SSH server in the image",
      check_sshd,
-     NULL,
+     check_sshd_run,
      "Remove the SSH server and port 22 from the image; use docker exec or kubectl exec to get a "
      "shell in a running container.",
      {"trivy DS004", "hadolint DL3001", "KICS D 'Run Utilities And POSIX Commands'", "CIS 5.7",
@@ -1834,12 +2193,13 @@ const struct bh_rule bh_rules_content[] = {
     {"RUN-SENSMOUNT",
      4,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD,
-     "Sensitive system path used as a volume",
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
+     "Sensitive system path mounted or declared as a volume",
      check_sensmount,
-     NULL,
-     "Declare volumes only for application data directories, never for system paths such as "
-     "/etc, /proc or /dev, and keep WORKDIR out of kernel and boot directories.",
+     check_sensmount_run,
+     "Mount only application data into containers and declare volumes only for data "
+     "directories, never system paths such as /, /etc, /proc or /dev; keep WORKDIR out of "
+     "kernel and boot directories.",
      {"CIS 5.6", "trivy KSV121", "trivy KSV023", "trivy DS030", "Dockle DKL-DI-0002",
       "KICS C 'Volume Has Sensitive Host Directory'",
       "KICS K 'Workload Mounting With Sensitive OS Directory'",
@@ -1849,10 +2209,10 @@ const struct bh_rule bh_rules_content[] = {
     {"RUN-SOCK",
      7,
      BH_SEV_CRITICAL,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "Container engine socket mounted",
      check_sock,
-     NULL,
+     check_sock_run,
      "Do not give a container the engine socket; if it must talk to the engine, put a socket "
      "proxy that allows only the needed API calls in between.",
      {"CIS 5.32", "trivy KSV006", "KICS C 'Docker Socket Mounted In Container'",

@@ -17,5 +17,11 @@ extern const size_t bh_rules_content_n;
 /* ref.c: image references (REF-*) */
 extern const struct bh_rule bh_rules_ref[];
 extern const size_t bh_rules_ref_n;
+/* runpriv.c: runtime privileges (RUN-PRIV, RUN-CAP*, host namespaces, devices, LSMs, ...) */
+extern const struct bh_rule bh_rules_runpriv[];
+extern const size_t bh_rules_runpriv_n;
+/* runexpose.c: runtime exposure, mounts, users, limits (RUN-PORTS-*, RUN-ROOT*, K8S-*, ...) */
+extern const struct bh_rule bh_rules_runexpose[];
+extern const size_t bh_rules_runexpose_n;
 
 #endif

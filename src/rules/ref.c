@@ -1,9 +1,11 @@
 /*
- * ref.c - rules about image references in a Dockerfile: FROM, COPY --from
- * and RUN --mount from= that name an image rather than a stage. Mutable tags
- * (REF-LATEST), missing digests (REF-DIGEST) and registries outside the
- * policy's allow-list (REF-REGISTRY). Parsing of a reference is N1's job
- * (model/imageref.c); references that do not parse are left to the build.
+ * ref.c - rules about image references: in a Dockerfile the FROM, COPY --from
+ * and RUN --mount from= that name an image rather than a stage, and at run
+ * time the image of a container (compose `image:`, K8s `image:`, the image
+ * word of `docker run`). Mutable tags (REF-LATEST), missing digests
+ * (REF-DIGEST) and registries outside the policy's allow-list (REF-REGISTRY).
+ * Parsing of a reference is N1's job (model/imageref.c); references that do
+ * not parse, or still hold a `$VAR`, are left alone.
  */
 #include "rules/groups.h"
 
@@ -118,22 +120,59 @@ static const char *shown(struct bh_arena *a, const struct imgref *r)
     return bh_arena_printf(a, "%s%s", r->where, r->text);
 }
 
+/* One reference judged by REF-LATEST; shown is how messages name it. */
+static void judge_latest(struct bh_rule_ctx *c, const char *text, const char *shown_as,
+                         const struct bh_loc *loc, const char *stage)
+{
+    struct bh_imageref r;
+
+    if (bh_imageref_parse(c->arena, text, &r) != 0 || r.is_scratch || !r.is_latest)
+        return;
+    bh_rule_report(c, loc, stage,
+                   r.implicit_latest ? "%s has no tag and no digest, so it pulls 'latest'"
+                                     : "%s uses the mutable 'latest' tag",
+                   shown_as);
+}
+
+static void judge_digest(struct bh_rule_ctx *c, const char *text, const char *shown_as,
+                         const struct bh_loc *loc, const char *stage)
+{
+    struct bh_imageref r;
+
+    if (bh_imageref_parse(c->arena, text, &r) != 0 || r.is_scratch || r.digest)
+        return;
+    bh_rule_report(c, loc, stage,
+                   "%s is not pinned by digest; the tag '%s' can be moved to other content",
+                   shown_as, r.tag ? r.tag : "latest");
+}
+
+static void judge_registry(struct bh_rule_ctx *c, const char *text, const char *shown_as,
+                           const struct bh_loc *loc, const char *stage)
+{
+    struct bh_imageref r;
+    size_t k;
+
+    if (bh_imageref_parse(c->arena, text, &r) != 0 || r.is_scratch)
+        return;
+    for (k = 0; k < c->policy->ntrusted_registries; k++) {
+        if (bh_imageref_match(&r, c->policy->trusted_registries[k]))
+            return;
+    }
+    bh_rule_report(c, loc, stage,
+                   "%s pulls from the registry '%s', which is not in the policy's trusted "
+                   "registries",
+                   shown_as, r.registry ? r.registry : "?");
+}
+
 static void check_latest(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
 {
     struct imgref *v;
     size_t n = collect(c->arena, bs, &v), i;
 
     for (i = 0; i < n; i++) {
-        struct bh_imageref r;
-
-        if (!bh_buildspec_stage_ships(bs, v[i].stage))
-            continue;
-        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch || !r.is_latest)
-            continue;
-        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
-                       r.implicit_latest ? "%s has no tag and no digest, so it pulls 'latest'"
-                                         : "%s uses the mutable 'latest' tag",
-                       shown(c->arena, &v[i]));
+        if (bh_buildspec_stage_ships(bs, v[i].stage))
+            judge_latest(c, v[i].text, shown(c->arena, &v[i]), &v[i].loc,
+                         bh_buildspec_stage_label(c->arena, bs, v[i].stage));
     }
 }
 
@@ -143,54 +182,73 @@ static void check_digest(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
     size_t n = collect(c->arena, bs, &v), i;
 
     for (i = 0; i < n; i++) {
-        struct bh_imageref r;
-
-        if (!bh_buildspec_stage_ships(bs, v[i].stage))
-            continue;
-        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch || r.digest)
-            continue;
-        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
-                       "%s is not pinned by digest; the tag '%s' can be moved to other content",
-                       shown(c->arena, &v[i]), r.tag ? r.tag : "latest");
+        if (bh_buildspec_stage_ships(bs, v[i].stage))
+            judge_digest(c, v[i].text, shown(c->arena, &v[i]), &v[i].loc,
+                         bh_buildspec_stage_label(c->arena, bs, v[i].stage));
     }
 }
 
 static void check_registry(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
 {
     struct imgref *v;
-    size_t n, i, k;
+    size_t n, i;
 
     /* nothing to enforce until the policy lists trusted registries */
     if (!c->policy || c->policy->ntrusted_registries == 0)
         return;
     n = collect(c->arena, bs, &v);
-    for (i = 0; i < n; i++) {
-        struct bh_imageref r;
+    /* every stage: a builder pulled from anywhere can plant code in the artefact */
+    for (i = 0; i < n; i++)
+        judge_registry(c, v[i].text, shown(c->arena, &v[i]), &v[i].loc,
+                       bh_buildspec_stage_label(c->arena, bs, v[i].stage));
+}
 
-        /* every stage: a builder pulled from anywhere can plant code in the artefact */
-        if (bh_imageref_parse(c->arena, v[i].text, &r) != 0 || r.is_scratch)
-            continue;
-        for (k = 0; k < c->policy->ntrusted_registries; k++) {
-            if (bh_imageref_match(&r, c->policy->trusted_registries[k]))
-                break;
-        }
-        if (k < c->policy->ntrusted_registries)
-            continue;
-        bh_rule_report(c, &v[i].loc, bh_buildspec_stage_label(c->arena, bs, v[i].stage),
-                       "%s pulls from the registry '%s', which is not in the policy's trusted "
-                       "registries",
-                       shown(c->arena, &v[i]), r.registry ? r.registry : "?");
-    }
+/*
+ * The image a container runs, or NULL when there is none to judge: unset (a
+ * compose service that only builds), or still holding a variable the reader
+ * could not resolve (`app:${TAG}` with TAG unset) - we cannot know its tag.
+ */
+static const char *run_image(const struct bh_runspec *rs)
+{
+    const char *v = rs->image.v;
+
+    if (!v || !*v || strchr(v, '$'))
+        return NULL;
+    return v;
+}
+
+static void check_latest_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    const char *img = run_image(rs);
+
+    if (img)
+        judge_latest(c, img, bh_arena_printf(c->arena, "image %s", img), &rs->image.loc, NULL);
+}
+
+static void check_digest_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    const char *img = run_image(rs);
+
+    if (img)
+        judge_digest(c, img, bh_arena_printf(c->arena, "image %s", img), &rs->image.loc, NULL);
+}
+
+static void check_registry_run(struct bh_rule_ctx *c, const struct bh_runspec *rs)
+{
+    const char *img = run_image(rs);
+
+    if (img && c->policy && c->policy->ntrusted_registries > 0)
+        judge_registry(c, img, bh_arena_printf(c->arena, "image %s", img), &rs->image.loc, NULL);
 }
 
 const struct bh_rule bh_rules_ref[] = {
     {"REF-DIGEST",
      6,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "Image reference not pinned by digest",
      check_digest,
-     NULL,
+     check_digest_run,
      "Pin every base and copied-from image by digest (name:tag@sha256:...) and let a dependency "
      "bot propose digest updates.",
      {"KICS K 'Image Without Digest'", NULL},
@@ -198,10 +256,10 @@ const struct bh_rule bh_rules_ref[] = {
     {"REF-LATEST",
      6,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "Image reference uses latest or no tag",
      check_latest,
-     NULL,
+     check_latest_run,
      "Name an explicit version tag for every image, ideally together with its digest "
      "(name:1.2.3@sha256:...).",
      {"Dockle DKL-DI-0006", "hadolint DL3006", "hadolint DL3007", "trivy DS001", "trivy KSV013",
@@ -211,10 +269,10 @@ const struct bh_rule bh_rules_ref[] = {
     {"REF-REGISTRY",
      9,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN,
      "Image from an untrusted registry",
      check_registry,
-     NULL,
+     check_registry_run,
      "Pull images only from registries listed under registries.trusted in the policy, mirroring "
      "public images into a trusted registry when needed.",
      {"hadolint DL3026", "trivy KSV032", "trivy KSV033", "trivy KSV034", "trivy KSV035",

@@ -1,0 +1,5 @@
+#!/bin/sh
+# start the service on this host
+set -eu
+
+docker run -d --name cache --ipc=private example/cache:7.2

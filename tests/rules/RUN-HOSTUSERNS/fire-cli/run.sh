@@ -1,0 +1,5 @@
+#!/bin/sh
+# start the service on this host
+set -eu
+
+docker run -d --name backup --userns=host example/backup:1.9.0

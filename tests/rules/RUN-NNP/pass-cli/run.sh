@@ -1,0 +1,5 @@
+#!/bin/sh
+# start the service on this host
+set -eu
+
+docker run -d --name web --security-opt no-new-privileges nginx:1.25.4

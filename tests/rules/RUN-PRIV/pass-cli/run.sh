@@ -1,0 +1,5 @@
+#!/bin/sh
+# start the service on this host
+set -eu
+
+docker run -d --name web --cap-drop ALL -p 127.0.0.1:8080:80 nginx:1.25.4
