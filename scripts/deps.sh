@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(gcc clang meson ninja-build pkg-config libfyaml-dev libjansson-dev python3 bc)
 if [ "${1:-build}" = test ]; then
-    want+=(libcmocka-dev libclang-rt-14-dev python3 python3-jsonschema npm)
+    want+=(libcmocka-dev libclang-rt-14-dev python3 python3-jsonschema npm time)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -26,7 +26,8 @@
 #define BH_MAX_SUBST_VALUE (64u * 1024u)
 /* Arena bytes for one scan of one target. overridable */
 #define BH_MAX_SCAN_ARENA (512u * 1024u * 1024u)
-/* YAML nesting depth, alias expansions and document size (policy, compose, manifests). */
+/* YAML nesting depth, alias expansions and document size (policy, compose, manifests);
+ * the Compose and Kubernetes readers bound their documents tighter (BH_MAX_*_DEPTH). */
 #define BH_MAX_YAML_DEPTH 256u
 #define BH_MAX_YAML_ALIASES 10000u
 #define BH_MAX_YAML_NODES 1000000u
@@ -70,6 +71,8 @@
 
 /* Same-file `extends:` hops followed from one Compose service (input/compose.c). */
 #define BH_MAX_COMPOSE_EXTENDS 32u
+/* Deepest nesting in a Compose document (real files stay under 10 levels). */
+#define BH_MAX_COMPOSE_DEPTH 64u
 
 /* Kubernetes manifests (input/kube.c): deepest nesting of one document (deep enough for CRD
  * schemas, far below BH_MAX_YAML_DEPTH) and of `kind: List` objects inside each other. */

@@ -267,8 +267,10 @@ static int check_tree(struct cctx *c, const struct bh_ynode *n, unsigned depth)
     size_t i;
     int rc;
 
-    if (depth > BH_MAX_YAML_DEPTH)
-        return 0;
+    if (depth > BH_MAX_COMPOSE_DEPTH)
+        return bh_err_set(c->err, BH_ELIMIT, c->file, n->line, n->col,
+                          "compose file nested deeper than %u levels (BH_MAX_COMPOSE_DEPTH)",
+                          BH_MAX_COMPOSE_DEPTH);
     if (n->type == BH_Y_SCALAR) {
         struct sb b;
 
