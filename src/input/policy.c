@@ -352,9 +352,9 @@ static int read_images(struct preader *r, const struct bh_ynode *sec, const stru
 
 static int read_root(struct preader *r, const struct bh_ynode *root)
 {
-    static const char *const known[] = {"version",    "rules",  "registries",
-                                        "publishers", "socket", "capabilities",
-                                        "secrets",    "images", NULL};
+    static const char *const known[] = {
+        "version",      "rules",   "registries", "publishers", "socket",
+        "capabilities", "devices", "secrets",    "images",     NULL};
     struct bh_policy *p = r->p;
     const struct bh_ynode *n;
     size_t i;
@@ -384,6 +384,8 @@ static int read_root(struct preader *r, const struct bh_ynode *root)
                                 &p->nsocket_images, &p->socket_images_cap)) ||
         (rc = read_list_section(r, root, "capabilities", "allowed", ENTRY_CAP, &p->allowed_caps,
                                 &p->nallowed_caps, &p->allowed_caps_cap)) ||
+        (rc = read_list_section(r, root, "devices", "allowed", ENTRY_NAME, &p->allowed_devices,
+                                &p->nallowed_devices, &p->allowed_devices_cap)) ||
         (rc = read_list_section(r, root, "secrets", "allowed_env", ENTRY_NAME, &p->secret_env_allow,
                                 &p->nsecret_env_allow, &p->secret_env_allow_cap)))
         return rc;

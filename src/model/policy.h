@@ -34,6 +34,10 @@ struct bh_policy {
     /* RUN-CAPADD: capabilities allowed in addition to the default set (normalised N2) */
     const char **allowed_caps;
     size_t nallowed_caps, allowed_caps_cap;
+    /* RUN-DEVICES: host device paths allowed (fnmatch globs, e.g. /dev/video*), besides
+     * GPUs and /dev/fuse, which are allowed by default */
+    const char **allowed_devices;
+    size_t nallowed_devices, allowed_devices_cap;
     /* IMG-SECRET-ENV: extra variable names that are not secrets */
     const char **secret_env_allow;
     size_t nsecret_env_allow, secret_env_allow_cap;

@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "model/norm.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- helpers */
@@ -308,6 +309,18 @@ static const char *critical_cap(const char *cap)
     return NULL;
 }
 
+/* Does the policy's devices.allowed list (fnmatch globs) cover this host device path? */
+static bool policy_allows_device(struct bh_rule_ctx *c, const char *path)
+{
+    size_t i;
+
+    for (i = 0; c->policy && path && i < c->policy->nallowed_devices; i++) {
+        if (c->policy->allowed_devices[i] && fnmatch(c->policy->allowed_devices[i], path, 0) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool policy_allows_cap(struct bh_rule_ctx *c, const char *cap)
 {
     size_t i;
@@ -584,8 +597,10 @@ static void check_devices(struct bh_rule_ctx *c, const struct bh_runspec *rs)
             }
             break;
         case DEV_OTHER:
-            bh_rule_report(c, &d->loc, NULL, "`%s %s` in %s gives the container a host device", key,
-                           raw, where(c, rs));
+            f = bh_rule_report(c, &d->loc, NULL, "`%s %s` in %s gives the container a host device",
+                               key, raw, where(c, rs));
+            if (policy_allows_device(c, p))
+                allow(f, "allowed by the policy (devices.allowed)");
             break;
         }
     }
