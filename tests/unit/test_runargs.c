@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "input/runargs.h"
 #include "input/shell.h"
@@ -226,6 +227,24 @@ static void mapped_flags_equals_and_short(void **state)
     assert_int_equal(rs->read_only_rootfs.v, BH_FALSE);
     assert_false(rs->publish_all);
     assert_int_equal(rs->publish_all_loc.col, 45);
+}
+
+static void long_boolean_forms(void **state)
+{
+    const struct bh_runspec *rs;
+
+    (void)state;
+    rs = one("docker run --publish-all --read-only --use-api-socket --rm img\n");
+    assert_true(rs->publish_all);
+    loc_is(rs->publish_all_loc, 1, 12);
+    assert_int_equal(rs->read_only_rootfs.v, BH_TRUE);
+    loc_is(rs->read_only_rootfs.loc, 1, 26);
+    /* docker 28 mounts the engine socket for --use-api-socket */
+    assert_int_equal(rs->nmounts, 1);
+    assert_int_equal(rs->mounts[0].kind, BH_MOUNT_BIND);
+    assert_string_equal(rs->mounts[0].source, "/run/docker.sock");
+    loc_is(rs->mounts[0].loc, 1, 38);
+    assert_string_equal(rs->image.v, "img");
 }
 
 static void short_clusters_and_attached_values(void **state)
@@ -489,6 +508,30 @@ static void scripts_with_several_commands(void **state)
     assert_string_equal(rs->image.v, "d");
     loc_is(rs->loc, 9, 6);
     loc_is(rs->network.loc, 9, 20);
+}
+
+/* A script past the tokenizer's word bound is read in pieces, positions intact. */
+static void long_scripts_are_read_in_pieces(void **state)
+{
+    struct bh_buf b = BH_BUF_INIT(4u << 20);
+    int line;
+
+    (void)state;
+    for (line = 1; line <= 8000; line++) {
+        if (line % 1000 == 0)
+            bh_buf_printf(&b, "docker run \\\n  --pid=host img%d\n", line++);
+        else
+            bh_buf_puts(&b, "echo a b c d e f g h i j\n");
+    }
+    assert_false(b.failed);
+    assert_true(bh_runargs_parse(&arena, "long.sh", b.ptr, b.len, &set, &err) == 0);
+    assert_int_equal(set.nspecs, 8);
+    assert_string_equal(set.specs[0].image.v, "img1000");
+    loc_is(set.specs[0].loc, 1000, 1);
+    loc_is(set.specs[0].pid.loc, 1001, 3);
+    assert_string_equal(set.specs[7].image.v, "img8000");
+    loc_is(set.specs[7].pid.loc, 8001, 3);
+    bh_buf_release(&b);
 }
 
 static void ignores_are_collected(void **state)
@@ -759,6 +802,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flags_after_image_belong_to_the_container, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_flags_separate_values, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_flags_equals_and_short, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_boolean_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(short_clusters_and_attached_values, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(env_forms, setup, teardown),
@@ -769,6 +813,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(podman_container_and_globals, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_values_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(scripts_with_several_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_scripts_are_read_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(ignores_are_collected, setup, teardown),
         cmocka_unit_test_setup_teardown(makefile_recipes, setup, teardown),
         cmocka_unit_test_setup_teardown(github_workflow, setup, teardown),
