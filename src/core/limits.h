@@ -84,4 +84,12 @@
  * that many words. */
 #define BH_RUNARGS_SHELL_CHUNK (64u * 1024u)
 
+/* Image sources (input/imgsrc.c): entries indexed in one docker save / OCI tar (a real one has
+ * about four per layer), longest member name, symbolic/hard link hops followed to find a member,
+ * and the largest manifest, index or config blob read whole. */
+#define BH_MAX_ARCHIVE_MEMBERS 100000u
+#define BH_MAX_MEMBER_NAME 1024u
+#define BH_MAX_ARCHIVE_LINKS 16u
+#define BH_MAX_IMAGE_METADATA (16u * 1024u * 1024u)
+
 #endif

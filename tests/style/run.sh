@@ -17,5 +17,7 @@ only_in() { # only_in HEADER ALLOWED_FILE...
     if [ -z "$users" ] || [ "$users" = "$want" ]; then ok "style: <$hdr> only in $want"; else not_ok "style: <$hdr> included by $users (only $want may)"; fi
 }
 only_in libfyaml.h src/input/yaml.c
+only_in archive.h src/input/imgsrc.c
+only_in archive_entry.h src/input/imgsrc.c
 printers=$(grep -rlE '\b(printf|puts|fputs|fprintf)\s*\((stdout|stderr|")' src --include='*.c' | grep -vE '^src/(cmd/|main\.c|report/)' | tr '\n' ' ')
 if [ -z "$printers" ]; then ok "style: only cmd/ and report writers print"; else not_ok "style: library code prints: $printers"; fi
