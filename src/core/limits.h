@@ -92,4 +92,34 @@
 #define BH_MAX_ARCHIVE_LINKS 16u
 #define BH_MAX_IMAGE_METADATA (16u * 1024u * 1024u)
 
+/* JSON documents (input/json.c: image configs, manifests, indexes): largest document and most
+ * values in one; nesting is bounded by BH_MAX_JSON_DEPTH above. */
+#define BH_MAX_JSON_INPUT BH_MAX_IMAGE_METADATA
+#define BH_MAX_JSON_NODES 1000000u
+/* Image config (input/imgconfig.c): most history entries and layers (diff_ids) read. */
+#define BH_MAX_IMAGE_HISTORY 10000u
+#define BH_MAX_IMAGE_LAYERS 10000u
+/* Manifests (input/manifest.c): most descriptors in one index, manifest or manifest.json. */
+#define BH_MAX_MANIFEST_ENTRIES 100000u
+
+/* Layer pass (input/layer.c): decompressed bytes of one layer, decompression ratio allowed once
+ * the first MiB is out, entries in one layer, bytes in one entry's path or link target. */
+#define BH_MAX_LAYER_BYTES (64ull * 1024u * 1024u * 1024u)
+#define BH_MAX_LAYER_RATIO 1000u
+#define BH_MAX_LAYER_ENTRIES 10000000u
+#define BH_MAX_LAYER_PATH 4096u
+/* Image model (model/image.c): entries over all layers, symlink hops in one lookup. */
+#define BH_MAX_IMAGE_FILES 50000000u
+#define BH_MAX_SYMLINK_HOPS 40u
+/* Captured small files (input/imgcollect.c): bytes kept of one file (passwd, os-release, ...). */
+#define BH_MAX_CAPTURE_BYTES (4u * 1024u * 1024u)
+/* Secret scanning (input/secretscan.c): largest file scanned, hits kept per file. */
+#define BH_MAX_SECRET_SCAN_BYTES (2u * 1024u * 1024u)
+#define BH_MAX_SECRET_HITS_PER_FILE 20u
+/* Registry client (input/registry.c, net/http.c): manifest and token response bytes, redirects. */
+#define BH_MAX_HTTP_SMALL_BODY BH_MAX_IMAGE_METADATA
+#define BH_MAX_HTTP_REDIRECTS 8u
+/* Image loader: layers scanned at once (--parallel). */
+#define BH_MAX_PARALLEL 256u
+
 #endif

@@ -9,6 +9,7 @@
 #define BH_IMGSRC_H
 
 #include "core/err.h"
+#include "core/reader.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -90,5 +91,30 @@ int bh_imgsrc_read(struct bh_imgsrc *s, struct bh_arena *a, const char *name, si
 int bh_imgsrc_stream(struct bh_imgsrc *s, const char *name,
                      int (*fn)(const void *p, size_t n, void *ctx), void *ctx, uint64_t *total,
                      struct bh_err *err);
+
+/*
+ * Open member name (links followed as in bh_imgsrc_stat) as an independent stream:
+ * its own descriptor and decoder, so streams of different members may be read from
+ * different threads at the same time, also while s is used for other reads. Open them
+ * from one thread; the state lives in a. *size (may be NULL) gets the member's size.
+ * Errors as bh_imgsrc_read. Close each with bh_reader_close before bh_imgsrc_close.
+ */
+int bh_imgsrc_open_member(struct bh_imgsrc *s, struct bh_arena *a, const char *name,
+                          struct bh_reader *out, uint64_t *size, struct bh_err *err);
+
+/*
+ * One pass over a tar (plain or gzip-compressed) read from in, in stream order, for
+ * sources that cannot seek (an engine's `docker save` stream, stdin). fn is called for
+ * every member that is not a directory, with its normalised name (as bh_imgsrc_name),
+ * its size, its link target (a symlink's or hard link's normalised target, else NULL)
+ * and, for regular files, a reader over its content (content valid only during the
+ * call; what is not read is skipped). fn returns 0 to go on; anything else stops the
+ * walk and is returned unchanged. Malformed tars and names are BH_EPARSE naming label,
+ * limits as bh_imgsrc_open.
+ */
+int bh_imgsrc_walk(struct bh_reader *in, const char *label,
+                   int (*fn)(void *ctx, const char *name, uint64_t size, const char *link,
+                             struct bh_reader *content, struct bh_err *err),
+                   void *ctx, struct bh_err *err);
 
 #endif

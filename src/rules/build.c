@@ -1682,6 +1682,7 @@ const struct bh_rule bh_rules_build[] = {
      "or in a RUN that verifies them, and pin git sources to a full commit id.",
      {"Dockle CIS-DI-0009", "CIS 4.9", "hadolint DL3020", "trivy DS005",
       "KICS D 'Add Instead of Copy'", NULL},
+     NULL,
      NULL},
     {"BUILD-CACHE",
      2,
@@ -1697,6 +1698,7 @@ const struct bh_rule bh_rules_build[] = {
       "hadolint DL3032", "hadolint DL3036", "hadolint DL3040", "hadolint DL3042", "hadolint DL3060",
       "trivy DS015", "trivy DS019", "trivy DS020", "trivy DS025", "trivy DS027",
       "KICS D 'Apt Get Install Lists Were Not Deleted'", NULL},
+     NULL,
      NULL},
     {"BUILD-INSECURE-FETCH",
      5,
@@ -1708,6 +1710,7 @@ const struct bh_rule bh_rules_build[] = {
      "Remove the flag or setting that disables verification; install the missing CA certificate "
      "or repository key instead.",
      {NULL},
+     NULL,
      NULL},
     {"BUILD-NORECS",
      2,
@@ -1719,6 +1722,7 @@ const struct bh_rule bh_rules_build[] = {
      "Add --no-install-recommends to apt-get install, --setopt=install_weak_deps=False to dnf "
      "install and --no-recommends to zypper install, and name every package you need.",
      {"hadolint DL3015", "trivy DS029", "KICS D 'APT-GET Not Avoiding Additional Packages'", NULL},
+     NULL,
      NULL},
     {"BUILD-NOVERIFY",
      6,
@@ -1732,6 +1736,7 @@ const struct bh_rule bh_rules_build[] = {
      "exact commit or version.",
      {"hadolint DL4006", "hadolint DL3062", "KICS D 'Shell Running A Pipe Without Pipefail Flag'",
       "CIS 4.11", NULL},
+     NULL,
      NULL},
     {"BUILD-PIN",
      8,
@@ -1746,6 +1751,7 @@ const struct bh_rule bh_rules_build[] = {
       "hadolint DL3033", "hadolint DL3037", "hadolint DL3041", "hadolint DL3062",
       "KICS D 'Apt Get Install Pin Version Not Defined'",
       "KICS D 'Unpinned Package Version in Pip Install'", NULL},
+     NULL,
      NULL},
     {"BUILD-SUDO",
      3,
@@ -1757,6 +1763,7 @@ const struct bh_rule bh_rules_build[] = {
      "Drop sudo: run privileged build steps before switching USER, and do not install the sudo "
      "package in images that ship.",
      {"Dockle DKL-DI-0001", "hadolint DL3004", "trivy DS010", "KICS D 'Run Using Sudo'", NULL},
+     NULL,
      NULL},
     {"BUILD-UPDATE-ALONE",
      8,
@@ -1768,6 +1775,7 @@ const struct bh_rule bh_rules_build[] = {
      "Update the package index and install in the same RUN (apt-get update && apt-get install "
      "...), or use apk add --no-cache.",
      {"Dockle CIS-DI-0007", "CIS 4.7", "trivy DS017", "KICS D 'Update Instruction Alone'", NULL},
+     NULL,
      NULL},
     {"BUILD-UPGRADE",
      8,
@@ -1780,6 +1788,7 @@ const struct bh_rule bh_rules_build[] = {
      "tag) instead.",
      {"Dockle DKL-DI-0003", "trivy DS024", "hadolint DL3035", "KICS D 'Run Using Upgrade Commands'",
       NULL},
+     NULL,
      NULL},
     {"BUILD-USER",
      4,
@@ -1792,6 +1801,7 @@ const struct bh_rule bh_rules_build[] = {
      "stage, after the steps that need root.",
      {"Dockle CIS-DI-0001", "hadolint DL3002", "hadolint DL3066", "trivy DS002",
       "KICS D 'Missing User Instruction'", "KICS D \"Last User Is 'root'\"", "CIS 4.1", NULL},
+     NULL,
      NULL},
 };
 const size_t bh_rules_build_n = sizeof(bh_rules_build) / sizeof(bh_rules_build[0]);

@@ -252,6 +252,7 @@ const struct bh_rule bh_rules_ref[] = {
      "Pin every base and copied-from image by digest (name:tag@sha256:...) and let a dependency "
      "bot propose digest updates.",
      {"KICS K 'Image Without Digest'", NULL},
+     NULL,
      NULL},
     {"REF-LATEST",
      6,
@@ -265,6 +266,7 @@ const struct bh_rule bh_rules_ref[] = {
      {"Dockle DKL-DI-0006", "hadolint DL3006", "hadolint DL3007", "trivy DS001", "trivy KSV013",
       "KICS D \"Image Version Using 'latest'\"", "KICS D 'Image Version Not Explicit'",
       "KICS K 'Invalid Image'", "CIS 5.28", NULL},
+     NULL,
      NULL},
     {"REF-REGISTRY",
      9,
@@ -277,6 +279,7 @@ const struct bh_rule bh_rules_ref[] = {
      "public images into a trusted registry when needed.",
      {"hadolint DL3026", "trivy KSV032", "trivy KSV033", "trivy KSV034", "trivy KSV035",
       "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL},
+     NULL,
      NULL},
 };
 const size_t bh_rules_ref_n = sizeof(bh_rules_ref) / sizeof(bh_rules_ref[0]);

@@ -193,3 +193,19 @@ void bh_rules_check_runset(struct bh_arena *a, const struct bh_policy *p,
         r->check_runset(&c, set);
     }
 }
+
+void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const struct bh_image *img,
+                          struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
+    size_t i, n = bh_rules_count();
+
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_image)
+            continue;
+        c.rule = r;
+        r->check_image(&c, img);
+    }
+}

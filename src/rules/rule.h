@@ -8,6 +8,7 @@
 
 #include "model/buildspec.h"
 #include "model/finding.h"
+#include "model/image.h"
 #include "model/policy.h"
 #include "model/runspec.h"
 
@@ -46,6 +47,8 @@ struct bh_rule {
     const char *const refs[BH_MAX_REFS]; /* peers' ids, NULL-terminated */
     /* K8s Services and other file-level exposure (c->runset is set); last so rows may omit it */
     void (*check_runset)(struct bh_rule_ctx *c, const struct bh_runset *set);
+    /* An image's files, captured files, secrets and layers (BH_APPLIES_IMAGE); may be NULL */
+    void (*check_image)(struct bh_rule_ctx *c, const struct bh_image *img);
 };
 
 /* Every rule, sorted by id (the tables of all rule files, see groups.h). */
@@ -83,6 +86,9 @@ void bh_rules_check_run(struct bh_arena *a, const struct bh_policy *p, const str
 /* Every check_run over set->specs[k], with the set as context for chains. */
 void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const struct bh_runset *set,
                          size_t k, struct bh_findings *out);
+/* Every check_image over an image (its buildspec goes through bh_rules_check_build). */
+void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const struct bh_image *img,
+                          struct bh_findings *out);
 /* Every check_runset over the set (services and other file-level exposure). */
 void bh_rules_check_runset(struct bh_arena *a, const struct bh_policy *p,
                            const struct bh_runset *set, struct bh_findings *out);

@@ -729,6 +729,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Remove hostPort and expose the container through a Service (ClusterIP behind an Ingress or "
      "Gateway) instead.",
      {"trivy KSV024", "PSS B:hostPorts", NULL},
+     NULL,
      NULL},
     {"K8S-PROBEHOST",
      4,
@@ -740,6 +741,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Leave host unset in httpGet and tcpSocket probes and hooks so the kubelet checks the pod's "
      "own IP.",
      {"PSS B:hostProbesAndHostLifecycle", NULL},
+     NULL,
      NULL},
     {"K8S-PULLPOLICY",
      6,
@@ -750,6 +752,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      check_pullpolicy,
      "Pin the image by digest; while it still uses a tag, set imagePullPolicy: Always.",
      {"KICS K 'Image Pull Policy Of The Container Is Not Set To Always'", "CIS 5.28", NULL},
+     NULL,
      NULL},
     {"K8S-SATOKEN",
      3,
@@ -761,6 +764,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Set automountServiceAccountToken: false on the pod (or its ServiceAccount) and mount a "
      "projected token only into pods that call the Kubernetes API.",
      {"trivy KSV036", "KICS K 'Service Account Token Automount Not Disabled'", NULL},
+     NULL,
      NULL},
     {"OTH-LIMITS",
      8,
@@ -774,6 +778,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      {"CIS 5.11", "CIS 5.12", "CIS 5.29", "trivy KSV011", "trivy KSV018",
       "KICS C 'Memory Not Limited'", "KICS C 'Cpus Not Limited'", "KICS C 'Pids Limit Not Set'",
       NULL},
+     NULL,
      NULL},
     {"RUN-ENGINEDIR",
      7,
@@ -786,6 +791,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "that needs engine data a narrow API instead.",
      {"trivy KSV121", "KICS C 'Volume Has Sensitive Host Directory'",
       "KICS K 'Workload Mounting With Sensitive OS Directory'", "PSS B:hostPathVolumes", NULL},
+     NULL,
      NULL},
     {"RUN-HOSTPATH",
      4,
@@ -798,6 +804,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "host directories, and keep Kubernetes pods to the restricted volume types.",
      {"trivy KSV023", "trivy KSV028", "KICS K 'Non Kube System Pod With Host Mount'",
       "PSS B:hostPathVolumes", "PSS R:restrictedVolumes", NULL},
+     NULL,
      NULL},
     {"RUN-PORTS-ALL",
      4,
@@ -811,7 +818,8 @@ const struct bh_rule bh_rules_runexpose[] = {
      {"CIS 5.14", "CIS 5.9", "KICS C 'Container Traffic Not Bound To Host Interface'",
       "KICS K 'Service Type is NodePort'", "KICS K 'Service With External Load Balance'",
       "trivy KSV108", NULL},
-     check_ports_all_set},
+     check_ports_all_set,
+     NULL},
     {"RUN-PORTS-PRIV",
      4,
      BH_SEV_LOW,
@@ -822,6 +830,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Listen on a port of 1024 or above inside the container and map it to a high host port, "
      "or put a reverse proxy in front for 80 and 443.",
      {"CIS 5.8", "KICS C 'Privileged Ports Mapped In Container'", "trivy KSV117", NULL},
+     NULL,
      NULL},
     {"RUN-PROPAGATION",
      4,
@@ -833,6 +842,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Drop shared, rshared and Bidirectional propagation; use the default private propagation "
      "unless the container is a storage driver that must publish mounts to the host.",
      {"CIS 5.20", "KICS C 'Volume Mounted In Multiple Containers'", NULL},
+     NULL,
      NULL},
     {"RUN-ROOT",
      4,
@@ -846,6 +856,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      {"CIS 4.1", "CIS 5.24", "trivy KSV012", "trivy KSV105", "trivy KSV020",
       "KICS K 'Containers Running As Root'", "KICS K 'Container Running With Low UID'",
       "PSS R:runAsNonRoot", "PSS R:runAsUser", NULL},
+     NULL,
      NULL},
     {"RUN-ROOTGROUP",
      4,
@@ -857,6 +868,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Give the container a non-zero primary group and drop group 0 and root from group_add, "
      "--group-add, supplementalGroups and fsGroup.",
      {"trivy KSV116", "trivy KSV021", NULL},
+     NULL,
      NULL},
     {"RUN-RWROOTFS",
      4,
@@ -868,6 +880,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Run with a read-only root filesystem (read_only: true, --read-only, "
      "readOnlyRootFilesystem: true) and mount tmpfs or emptyDir where the program must write.",
      {"CIS 5.13", "trivy KSV014", "KICS K 'Root Container Not Mounted As Read-only'", NULL},
+     NULL,
      NULL},
     {"RUN-SOCK-ENV",
      7,
@@ -879,6 +892,7 @@ const struct bh_rule bh_rules_runexpose[] = {
      "Do not hand containers the engine's address; if one must reach the engine, point it at a "
      "socket proxy that allows only the API calls it needs.",
      {NULL},
+     NULL,
      NULL},
 };
 const size_t bh_rules_runexpose_n = sizeof(bh_rules_runexpose) / sizeof(bh_rules_runexpose[0]);

@@ -17,7 +17,13 @@ only_in() { # only_in HEADER ALLOWED_FILE...
     if [ -z "$users" ] || [ "$users" = "$want" ]; then ok "style: <$hdr> only in $want"; else not_ok "style: <$hdr> included by $users (only $want may)"; fi
 }
 only_in libfyaml.h src/input/yaml.c
-only_in archive.h src/input/imgsrc.c
-only_in archive_entry.h src/input/imgsrc.c
+only_in archive.h src/input/imgsrc.c src/input/layer.c
+only_in archive_entry.h src/input/imgsrc.c src/input/layer.c
+only_in jansson.h src/input/json.c
+only_in isa-l src/input/layer.c
+only_in zstd.h src/input/layer.c
+only_in openssl/ src/input/layer.c
+only_in curl/ src/net/http.c
+only_in hs.h src/input/secretscan.c
 printers=$(grep -rlE '\b(printf|puts|fputs|fprintf)\s*\((stdout|stderr|")' src --include='*.c' | grep -vE '^src/(cmd/|main\.c|report/)' | tr '\n' ' ')
 if [ -z "$printers" ]; then ok "style: only cmd/ and report writers print"; else not_ok "style: library code prints: $printers"; fi

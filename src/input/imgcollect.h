@@ -1,0 +1,52 @@
+/*
+ * imgcollect.h - the per-entry consumers of one layer pass: every entry goes
+ * into the layer's part of the file index (whiteout markers turned into
+ * BH_FT_WHITEOUT / BH_FT_OPAQUE entries for the merge), the small files later
+ * checks read are captured whole, and text files are handed to the secret
+ * scanner. Runs in a layer worker with that worker's own arena.
+ */
+#ifndef BH_IMGCOLLECT_H
+#define BH_IMGCOLLECT_H
+
+#include "core/err.h"
+#include "core/reader.h"
+#include "input/layer.h"
+#include "model/image.h"
+
+#include <stdbool.h>
+
+struct bh_arena;
+struct bh_secretscan;
+
+struct bh_imgcollect_opts {
+    const struct bh_secretscan *secrets; /* NULL: no content scanning */
+    /* Called with compressed bytes consumed (progress bar); may be NULL. */
+    void (*progress)(void *ctx, uint64_t n);
+    void *progress_ctx;
+};
+
+/*
+ * Is path (normalised, no leading "/") one of the files captured whole? The account
+ * files (etc/passwd, shadow, group, gshadow, master.passwd), OS identity (etc/os-release,
+ * usr/lib/os-release, etc/debian_version, alpine-release, redhat-release,
+ * centos-release, system-release, lsb-release), sudo configuration (etc/sudoers and the
+ * files in etc/sudoers.d), package sources (etc/apt/sources.list and the files in
+ * etc/apt/sources.list.d and etc/apt/apt.conf.d, etc/apk/repositories, the .repo files in
+ * etc/yum.repos.d and etc/zypp/repos.d, etc/dnf/dnf.conf, etc/yum.conf) and package
+ * databases for the vulnerability matcher (var/lib/dpkg/status, the files in
+ * var/lib/dpkg/status.d, lib/apk/db/installed, the files in var/lib/rpm and
+ * usr/lib/sysimage/rpm).
+ */
+bool bh_imgcollect_wants(const char *path);
+
+/*
+ * One whole layer pass (bh_layer_scan on in) collecting into *out (layer index
+ * `layer`, everything allocated in a, which must outlive the image). *st as
+ * bh_layer_scan fills it. A secret-scanner failure is an error; a file too large to scan
+ * is skipped (only files up to BH_MAX_SECRET_SCAN_BYTES are scanned).
+ */
+int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
+                        const char *label, int layer, const struct bh_imgcollect_opts *o,
+                        struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err);
+
+#endif
