@@ -6,7 +6,8 @@ want=(gcc clang meson ninja-build pkg-config libfyaml-dev libjansson-dev libarch
       libzstd-dev libssl-dev libcurl4-openssl-dev libvectorscan-dev python3 bc)
 if [ "${1:-build}" = test ]; then
     want+=(libcmocka-dev libclang-rt-14-dev python3 python3-jsonschema npm time
-           docker.io docker-registry skopeo busybox-static apache2-utils)
+           docker.io docker-registry skopeo busybox-static apache2-utils
+           python3-cryptography curl openssl zstd isal)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -33,7 +33,8 @@ export NO_COLOR=
 if [ -x "$BULKHEAD" ]; then
     step "unit"
     bash tests/run-unit.sh "$build" | record
-    for suite in tests/*/run.sh; do
+    for suite in tests/*/run.sh tests/integration/*/run.sh; do
+        [ -f "$suite" ] || continue
         case "$suite" in tests/fuzz/*) continue ;; esac
         step "$suite"
         bash "$suite" | record

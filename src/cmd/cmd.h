@@ -54,6 +54,7 @@ int bh_cmd_parse(const char *cmd, int argc, char **argv, const struct bh_option 
                  int *npos);
 
 int cmd_config(int argc, char **argv, struct bh_ctx *ctx);
+int cmd_image(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_version(int argc, char **argv, struct bh_ctx *ctx);
 
@@ -69,6 +70,7 @@ struct bh_scanopts {
     const char *ignorefile; /* NULL = .bulkheadignore in the working directory if present */
     int color;              /* -1 auto, 0 never, 1 always */
     bool quiet;
+    bool no_progress;
     bool show_suppressed;
     struct bh_policy policy;
     struct bh_ignorefile ignores;
@@ -88,7 +90,7 @@ struct bh_scanopts {
         {"color", 0, "WHEN", "auto, always or never (NO_COLOR is honoured)"},                      \
         {"quiet", 'q', NULL, "print nothing but the report"},                                      \
     {                                                                                              \
-        "no-progress", 0, NULL, "no progress output (accepted for compatibility; none is shown)"   \
+        "no-progress", 0, NULL, "no progress bar on stderr (image scans show one on a terminal)"   \
     }
 void bh_scanopts_init(struct bh_scanopts *o);
 /*

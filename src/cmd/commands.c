@@ -7,12 +7,16 @@
 #include <string.h>
 
 extern const struct bh_option bh_config_options[];
+extern const struct bh_option bh_image_options[];
 extern const struct bh_option bh_rules_options[];
 
 const struct bh_cmd bh_commands[] = {
     {"config", cmd_config,
      "audit Dockerfiles, Compose files, Kubernetes manifests and docker run lines",
      "[options] [PATH...]", bh_config_options},
+    {"image", cmd_image,
+     "audit an image: docker save archive, OCI layout, docker:NAME or registry reference",
+     "[options] TARGET...", bh_image_options},
     {"rules", cmd_rules, "list the rules, or explain one", "[options] [ID]", bh_rules_options},
     {"version", cmd_version, "print the version", "", NULL},
 };

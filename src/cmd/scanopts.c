@@ -100,7 +100,7 @@ int bh_scanopts_handle(struct bh_scanopts *o, const char *name, const char *val)
     } else if (!strcmp(name, "quiet")) {
         o->quiet = true;
     } else if (!strcmp(name, "no-progress")) {
-        /* nothing: no progress output exists yet */
+        o->no_progress = true;
     } else {
         return 0;
     }

@@ -122,4 +122,11 @@
 /* Image loader: layers scanned at once (--parallel). */
 #define BH_MAX_PARALLEL 256u
 
+/* HTTP streams (net/http.c): seconds a read may wait without a byte arriving before the
+ * transfer is given up (a stalled or trickling server cannot hold a worker forever). */
+#define BH_HTTP_STALL_S 300u
+/* Bytes kept of the response headers net/http.c captures (WWW-Authenticate lines combined);
+ * a header past it is ignored, so a hostile server cannot grow the arena line by line. */
+#define BH_MAX_HTTP_HEADER_VALUE (64u * 1024u)
+
 #endif

@@ -105,8 +105,35 @@ int bh_parse_int(const char *s, size_t len, long long min, long long max, long l
         *out = -(long long)v;
         return 0;
     }
-    if ((long long)v > max)
+    if ((long long)v > max || (long long)v < min)
         return BH_ELIMIT;
     *out = (long long)v;
     return 0;
+}
+
+const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (; s && *s && o + 5 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (o >= max) {
+            buf[o++] = '.';
+            buf[o++] = '.';
+            buf[o++] = '.';
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            buf[o++] = (char)c;
+        } else {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[c >> 4];
+            buf[o++] = hex[c & 15];
+        }
+    }
+    buf[o] = '\0';
+    return buf;
 }

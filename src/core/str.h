@@ -23,4 +23,11 @@ const char *bh_str_icontains(const char *hay, const char *needle);
  */
 int bh_parse_int(const char *s, size_t len, long long min, long long max, long long *out);
 
+/*
+ * A printable copy of s for messages: bytes outside printable ASCII and '\\' become \xNN,
+ * and after max output bytes the copy ends with "...". buf holds cap bytes (cap >= 8);
+ * returns buf. NULL gives "".
+ */
+const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max);
+
 #endif

@@ -26,6 +26,7 @@ struct ic {
     struct bh_buildspec *bs;
     const struct bh_jnode *cfg; /* the config object, or NULL */
     const char *cfgname;        /* "config" or "container_config" */
+    long main;                  /* the instruction a history entry became (-1: its first) */
 };
 
 /* A list of strings being built (argv, keys). */
@@ -68,6 +69,25 @@ static int check_str(struct ic *c, const char *path, const struct bh_jnode *n)
     if (strlen(n->str) != n->len)
         return bh_err_set(c->err, BH_EPARSE, c->ref, 0, 0, "%s: string holds a NUL byte", path);
     return 0;
+}
+
+/* A key quoted in a message: bounded and printable ASCII (it comes from the image). */
+static const char *shown(struct ic *c, const char *s)
+{
+    char buf[80];
+    const char *r;
+    size_t i, o = 0;
+
+    for (i = 0; s[i] && o + 4 < sizeof(buf); i++)
+        buf[o++] = ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f) ? '?' : s[i];
+    if (s[i]) {
+        buf[o++] = '.';
+        buf[o++] = '.';
+        buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    r = bh_arena_strdup(c->a, buf);
+    return r ? r : "?";
 }
 
 static const char *pjoin(struct ic *c, const char *path, const char *key)
@@ -793,14 +813,10 @@ static void strip_buildkit(const char *t, size_t *n)
 /* `/bin/sh -c ...`, `|2 A=1 /bin/sh -c ...`, `cmd /S /C ...`: a RUN without a keyword. */
 static bool looks_like_run(const char *t, size_t n)
 {
-    static const char *const pre[] = {"/bin/sh -c ",
-                                      "/bin/bash -c ",
-                                      "/bin/ash -c ",
-                                      "/usr/bin/sh -c ",
-                                      "/bin/sh -o pipefail -c ",
-                                      "/bin/bash -o pipefail -c ",
-                                      "cmd /S /C ",
-                                      "sh -c "};
+    static const char *const pre[] = {
+        "/bin/sh -c ",     "/bin/bash -c ",           "/bin/ash -c ",
+        "/usr/bin/sh -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ",
+        "sh -c "};
     size_t k, l;
 
     if (n >= 2 && t[0] == '|' && t[1] >= '0' && t[1] <= '9')
@@ -813,14 +829,110 @@ static bool looks_like_run(const char *t, size_t n)
     return false;
 }
 
-/* RUN from history: leading `--flag=value` words go to flags, the rest to the tokenizer. */
+/* Commands of Windows images (cmd.exe, PowerShell): the POSIX tokenizer does not apply. */
+static bool windows_run(const char *t, size_t n)
+{
+    static const char *const pre[] = {"cmd /S /C ",  "cmd /s /c ",      "cmd.exe /S /C ",
+                                      "powershell ", "powershell.exe ", "pwsh "};
+    size_t k, l;
+
+    for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++) {
+        l = strlen(pre[k]);
+        if (n >= l && memcmp(t, pre[k], l) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * `|N K=V ...` before a RUN's command: the build args in effect, recorded by both
+ * builders (values unquoted, so a value holding a space cannot be told apart; the
+ * tokenizer reads them the same way). They become an ARG instruction placed before the
+ * RUN, with the pairs an earlier ARG did not already give the same value, so the
+ * rules on ARG values (secrets, insecure settings) see what history stored. *after gets
+ * the offset of the command; false when t has no such prefix.
+ */
+static int build_args(struct ic *c, size_t hn, const char *t, size_t n, size_t base, size_t *after)
+{
+    struct bh_loc loc = hist_loc(c, hn);
+    struct bh_kv *kvs = NULL;
+    size_t nkv = 0, cap = 0, i = 1, d, k, rs = 0;
+    long long nargs = 0, got;
+    struct bh_instr *in;
+
+    *after = 0;
+    if (n < 2 || t[0] != '|')
+        return 0;
+    while (i < n && t[i] >= '0' && t[i] <= '9')
+        i++;
+    if (i == 1 || i >= n || !blank(t[i]) ||
+        bh_parse_int(t + 1, i - 1, 0, BH_MAX_SHELL_WORDS, &nargs) != 0)
+        return 0;
+    for (got = 0; got < nargs; got++) {
+        size_t ks = skip_blank(t, i, n), ke, e;
+        const char *h;
+        struct bh_kv *kv;
+
+        for (ke = ks; ke < n && t[ke] != '=' && !blank(t[ke]); ke++)
+            ;
+        if (ke == ks || ke >= n || t[ke] != '=')
+            break;
+        for (e = ke; e < n && !blank(t[e]); e++)
+            ;
+        i = e;
+        kv = BH_PUSH(c->a, kvs, nkv, cap);
+        if (!kv)
+            return nomem(c);
+        kv->key = bh_arena_strndup(c->a, t + ks, ke - ks);
+        kv->value = bh_arena_strndup(c->a, t + ke + 1, e - ke - 1);
+        kv->loc = loc;
+        kv->loc.col = loc.line > 0 && base + ks < 100000 ? (int)(base + ks + 1) : 0;
+        if (!kv->key || !kv->value)
+            return nomem(c);
+        h = NULL;
+        for (d = 0; d < c->bs->ninstrs; d++) {
+            const struct bh_instr *a = &c->bs->instrs[d];
+
+            for (k = 0; a->kind == BH_I_ARG && k < a->nkvs; k++) {
+                if (strcmp(a->kvs[k].key, kv->key) == 0)
+                    h = a->kvs[k].value ? a->kvs[k].value : "";
+            }
+        }
+        if (h && strcmp(h, kv->value) == 0) {
+            nkv--; /* declared before with this value: nothing new */
+            continue;
+        }
+        if (!rs)
+            rs = ks;
+    }
+    if (got != nargs)
+        return 0; /* not the shape the builders write: leave it all to the tokenizer */
+    *after = skip_blank(t, i, n);
+    if (nkv == 0)
+        return 0;
+    in = new_instr(c, BH_I_ARG, NULL, &loc);
+    if (!in)
+        return c->err->code ? c->err->code : nomem(c);
+    in->raw = bh_arena_strndup(c->a, t + rs, i - rs);
+    in->args = in->raw;
+    in->kvs = kvs;
+    in->nkvs = nkv;
+    return in->raw ? 0 : nomem(c);
+}
+
+/*
+ * RUN from history: leading `--flag=value` words go to flags, build args to an ARG
+ * before it, the rest (prefix included: the tokenizer knows `|N ... /bin/sh -c`) to
+ * the tokenizer. Windows commands become BH_I_UNKNOWN.
+ */
 static int hist_run(struct ic *c, size_t hn, const char *t, size_t n, size_t base)
 {
     struct bh_loc loc = hist_loc(c, hn);
     struct bh_flag *flags = NULL;
-    size_t nflags = 0, fcap = 0, i = 0;
+    size_t nflags = 0, fcap = 0, i = 0, cmd;
     struct bh_instr *in;
     const char *raw;
+    int rc;
 
     strip_buildkit(t, &n);
     while (i + 2 < n && t[i] == '-' && t[i + 1] == '-' && t[i + 2] != ' ') {
@@ -845,9 +957,19 @@ static int hist_run(struct ic *c, size_t hn, const char *t, size_t n, size_t bas
     raw = bh_arena_strndup(c->a, t + i, n - i);
     if (!raw)
         return nomem(c);
+    rc = build_args(c, hn, t + i, n - i, base + i, &cmd);
+    if (rc)
+        return rc;
+    if (windows_run(t + i + cmd, n - i - cmd)) {
+        in = new_instr(c, BH_I_UNKNOWN, raw, &loc);
+        if (in)
+            c->main = (long)c->bs->ninstrs - 1;
+        return in ? 0 : c->err->code ? c->err->code : nomem(c);
+    }
     in = new_instr(c, BH_I_RUN, raw, &loc);
     if (!in)
         return c->err->code ? c->err->code : nomem(c);
+    c->main = (long)c->bs->ninstrs - 1;
     in->flags = flags;
     in->nflags = nflags;
     return script_of(c, c->bs->ninstrs - 1, raw, base + i < 100000 ? (int)(base + i + 1) : 0);
@@ -923,7 +1045,7 @@ static int hist_health(struct ic *c, size_t hn, const char *t, size_t n, bool *d
     static const char *const names[] = {"interval", "timeout", "start-period", "start-interval"};
     struct bh_loc loc = hist_loc(c, hn);
     struct bh_flag *flags = NULL;
-    size_t nflags = 0, fcap = 0, i = skip_blank(t, 0, n);
+    size_t nflags = 0, fcap = 0, i = skip_blank(t, 0, n), ndur = 0;
     struct strv test;
     struct bh_buf b;
     bool ok, made;
@@ -956,14 +1078,18 @@ static int hist_health(struct ic *c, size_t hn, const char *t, size_t n, bool *d
             f->name = "retries";
             f->value = bh_arena_printf(c->a, "%u", b.len ? (unsigned)(unsigned char)b.ptr[0] : 0u);
         } else {
-            f->name = nflags <= 4 ? names[nflags - 1] : "unknown";
+            f->name = ndur < 4 ? names[ndur] : "unknown";
             f->value = bh_arena_strndup(c->a, b.ptr ? b.ptr : "", b.len);
+            ndur++;
         }
         f->loc = loc;
         if (!f->value) {
             bh_buf_release(&b);
             return nomem(c);
         }
+        /* zero is the engine's default, as an absent field in the config */
+        if (strcmp(f->value, "0s") == 0 || strcmp(f->value, "0") == 0)
+            nflags--;
     }
     bh_buf_release(&b);
     rc = add_health(c, &test, flags, nflags, &loc, &made);
@@ -1279,8 +1405,10 @@ static int final_labels(struct ic *c, struct bh_imgmeta *meta)
             return nomem(c);
         if (strlen(pr->key) != pr->keylen)
             return bh_err_set(c->err, BH_EPARSE, c->ref, 0, 0, "%s: key holds a NUL byte", p);
-        if (check_str(c, q, &pr->value))
-            return c->err->code;
+        if (pr->value.type != BH_J_STRING || strlen(pr->value.str) != pr->value.len) {
+            q = bh_arena_printf(c->a, "%s.%s", p, shown(c, pr->key));
+            return q ? check_str(c, q, &pr->value) : nomem(c);
+        }
         all[i].key = pr->key;
         all[i].value = pr->value.str;
         all[i].loc = loc;
@@ -1299,7 +1427,17 @@ static int final_labels(struct ic *c, struct bh_imgmeta *meta)
     }
     if (n == 0)
         return 0;
-    in = new_instr(c, BH_I_LABEL, "", &loc);
+    {
+        struct bh_buf raw;
+        const char *r;
+
+        bh_buf_init(&raw, BH_MAX_JSON_INPUT);
+        for (i = 0; i < n; i++)
+            bh_buf_printf(&raw, "%s%s=\"%s\"", i ? " " : "", kvs[i].key, kvs[i].value);
+        r = raw.failed ? NULL : bh_arena_strndup(c->a, raw.ptr, raw.len);
+        bh_buf_release(&raw);
+        in = r ? new_instr(c, BH_I_LABEL, r, &loc) : NULL;
+    }
     if (!in)
         return c->err->code ? c->err->code : nomem(c);
     in->kvs = kvs;
@@ -1389,6 +1527,13 @@ static int final_command(struct ic *c, enum bh_instr_kind kind, const char *fiel
     rc = get_strlist(c, c->cfg, c->cfgname, field, true, &v, &present);
     if (rc)
         return rc;
+    /*
+     * The legacy container_config describes the container that built the last step:
+     * a `/bin/sh -c #(nop) ...` command there is that step, not what the image runs.
+     */
+    if (present && c->cfg && strcmp(c->cfgname, "container_config") == 0 &&
+        exec_script_index(v.v, v.n) == 2 && strncmp(v.v[2], "#(nop)", 6) == 0)
+        return 0;
     if (!present && !h)
         return 0;
     /* an absent list after a history one: ENTRYPOINT reset CMD; say so with an empty form */
@@ -1569,7 +1714,7 @@ static int read_rootfs(struct ic *c, const struct bh_jnode *root, struct bh_imgm
     for (i = 0; i < ids.n; i++) {
         if (!bh_manifest_digest_valid(ids.v[i]))
             return bh_err_set(c->err, BH_EPARSE, c->ref, 0, 0,
-                              "rootfs.diff_ids[%zu]: not a sha256 digest", i);
+                              "rootfs.diff_ids[%zu]: not a digest (sha256: or sha512: and hex)", i);
     }
     meta->diff_ids = ids.v;
     meta->ndiff_ids = ids.n;
@@ -1714,11 +1859,12 @@ int bh_imgconfig_parse(struct bh_arena *a, const char *ref, const char *json, si
 
         if (!meta->history[i].created_by)
             continue;
+        c.main = -1;
         rc = hist_entry(&c, i, meta->history[i].created_by, &env);
         if (rc)
             return rc;
         if (out->ninstrs > before)
-            meta->history[i].instr = (int)before;
+            meta->history[i].instr = c.main >= 0 ? (int)c.main : (int)before;
     }
     rc = final_state(&c, &env, meta);
     if (rc)

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/limits.h"
+#include "core/str.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -30,6 +31,7 @@ struct member {
     const char *link;   /* symlink target as stored, normalized hardlink target, else NULL */
     uint64_t size;      /* bytes of a file */
     int64_t header_pos; /* offset of the entry's first header in the uncompressed stream */
+    int64_t data_pos;   /* offset of a plain tar file's contiguous data, or -1 (see open_member) */
     uint32_t seq;       /* ordinal among all entries, from 0 */
     enum mtype type;
 };
@@ -58,32 +60,10 @@ struct bh_imgsrc {
 /* Result of normalizing a name. */
 enum { NORM_OK = 0, NORM_ABS, NORM_DOTDOT, NORM_ESCAPE, NORM_LONG, NORM_EMPTY };
 
-/* Printable form of an archive-controlled string for a message: controls and non-ASCII become
- * \xNN, and a long string is cut, so image bytes cannot reach a terminal raw. */
+/* Image-controlled strings reach messages through bh_str_printable (no raw control bytes). */
 static const char *quote(char *buf, size_t cap, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-
-    for (; s && *s && o + 5 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (o >= QUOTE_MAX) {
-            buf[o++] = '.';
-            buf[o++] = '.';
-            buf[o++] = '.';
-            break;
-        }
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            buf[o++] = (char)c;
-        } else {
-            buf[o++] = '\\';
-            buf[o++] = 'x';
-            buf[o++] = hex[c >> 4];
-            buf[o++] = hex[c & 15];
-        }
-    }
-    buf[o] = '\0';
-    return buf;
+    return bh_str_printable(buf, cap, s, QUOTE_MAX);
 }
 
 #define QBUF (QUOTE_MAX * 4u + 8u)
@@ -145,28 +125,34 @@ static int norm_name(char *out, const char *name)
     return r;
 }
 
-/* The error for a name norm_name refused; what says where the name came from. */
-static int norm_error(const struct bh_imgsrc *s, int r, const char *what, const char *name,
-                      struct bh_err *err)
+/* The error for a name norm_name refused in the tar `label`; what says where the name came
+ * from. */
+static int label_norm_error(const char *label, int r, const char *what, const char *name,
+                            struct bh_err *err)
 {
     char q[QBUF];
 
     quote(q, sizeof(q), name);
     switch (r) {
     case NORM_LONG:
-        return bh_err_set(err, BH_ELIMIT, s->label, 0, 0,
+        return bh_err_set(err, BH_ELIMIT, label, 0, 0,
                           "%s '%s' in '%s' is longer than %u bytes (BH_MAX_MEMBER_NAME)", what, q,
-                          s->label, BH_MAX_MEMBER_NAME);
+                          label, BH_MAX_MEMBER_NAME);
     case NORM_ABS:
-        return bh_err_set(err, BH_EPARSE, s->label, 0, 0, "unsafe %s '%s' in '%s': absolute path",
-                          what, q, s->label);
+        return bh_err_set(err, BH_EPARSE, label, 0, 0, "unsafe %s '%s' in '%s': absolute path",
+                          what, q, label);
     case NORM_DOTDOT:
-        return bh_err_set(err, BH_EPARSE, s->label, 0, 0, "unsafe %s '%s' in '%s': '..' component",
-                          what, q, s->label);
+        return bh_err_set(err, BH_EPARSE, label, 0, 0, "unsafe %s '%s' in '%s': '..' component",
+                          what, q, label);
     default:
-        return bh_err_set(err, BH_EPARSE, s->label, 0, 0, "empty %s '%s' in '%s'", what, q,
-                          s->label);
+        return bh_err_set(err, BH_EPARSE, label, 0, 0, "empty %s '%s' in '%s'", what, q, label);
     }
+}
+
+static int norm_error(const struct bh_imgsrc *s, int r, const char *what, const char *name,
+                      struct bh_err *err)
+{
+    return label_norm_error(s->label, r, what, name, err);
 }
 
 /* ---- libarchive plumbing ---------------------------------------------------------------- */
@@ -343,6 +329,16 @@ static int index_entry(struct bh_imgsrc *s, struct bh_arena *a, struct archive_e
         la_int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
         m->type = M_FILE;
         m->size = sz > 0 ? (uint64_t)sz : 0;
+        /* In a plain tar the header reader stops where the data starts, so the bytes the format
+         * consumed are the data's offset. A sparse file's data is not its content. The range is
+         * checked against the file here and against the header again when read. */
+        m->data_pos = -1;
+        if (!s->compressed && archive_entry_sparse_count(e) == 0) {
+            la_int64_t at = archive_filter_bytes(s->ar, 0);
+            if (at >= m->header_pos + 512 && (uint64_t)at <= s->size &&
+                m->size <= s->size - (uint64_t)at)
+                m->data_pos = at;
+        }
     }
     return 0;
 oom:
@@ -1021,5 +1017,411 @@ int bh_imgsrc_read(struct bh_imgsrc *s, struct bh_arena *a, const char *name, si
 out:
     if (t.fd >= 0)
         close(t.fd);
+    return rc;
+}
+
+/* ---- independent member streams ---------------------------------------------------------- */
+
+enum mr_how {
+    MR_FD,     /* a file of a directory layout, through its own descriptor */
+    MR_RANGE,  /* a plain tar member stored contiguously: pread of its byte range */
+    MR_DECODE, /* anything else: a private decoder positioned at the member's header */
+};
+
+/* One member stream. src is a private copy of the source (its own decoder, buffers and
+ * descriptor) sharing the index, which nothing changes after bh_imgsrc_open. */
+struct mreader {
+    struct bh_imgsrc src;
+    const struct member *m;
+    enum mr_how how;
+    int fd;
+    uint64_t off, left, done;
+    bool started, failed;
+    const char *name;
+};
+
+static int mr_fail(struct mreader *r, int code, const char *why, struct bh_err *err)
+{
+    char q[QBUF];
+
+    r->failed = true;
+    return bh_err_set(err, code, r->src.label, 0, 0, "cannot read '%s' from '%s': %s",
+                      quote(q, sizeof(q), r->name), r->src.label, why);
+}
+
+static int mr_read(void *ctx, void *buf, size_t cap, size_t *got, struct bh_err *err)
+{
+    struct mreader *r = ctx;
+    char q[QBUF];
+    ssize_t n;
+
+    *got = 0;
+    if (r->failed)
+        return mr_fail(r, BH_EIO, "read again after a failure", err);
+    if (cap > (1u << 30))
+        cap = 1u << 30;
+    switch (r->how) {
+    case MR_FD:
+        do
+            n = read(r->fd, buf, cap);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            int e = errno;
+            int rc = mr_fail(r, BH_EIO, strerror(e), err);
+            if (err)
+                err->sys_errno = e;
+            return rc;
+        }
+        *got = (size_t)n;
+        return 0;
+    case MR_RANGE:
+        if (r->left == 0)
+            return 0;
+        if (cap > r->left)
+            cap = (size_t)r->left;
+        if (r->src.mem) {
+            memcpy(buf, r->src.mem + r->off, cap);
+            n = (ssize_t)cap;
+        } else {
+            do
+                n = pread(r->fd, buf, cap, (off_t)r->off);
+            while (n < 0 && errno == EINTR);
+            if (n < 0) {
+                int e = errno;
+                int rc = mr_fail(r, BH_EIO, strerror(e), err);
+                if (err)
+                    err->sys_errno = e;
+                return rc;
+            }
+            if (n == 0)
+                return mr_fail(r, BH_EPARSE, "the archive ends inside the member", err);
+        }
+        r->off += (uint64_t)n;
+        r->left -= (uint64_t)n;
+        *got = (size_t)n;
+        return 0;
+    case MR_DECODE:
+        break;
+    }
+    if (!r->started) {
+        int rc = goto_member(&r->src, r->m, err);
+        if (rc) {
+            r->failed = true;
+            return rc;
+        }
+        r->started = true;
+    }
+    n = archive_read_data(r->src.ar, buf, cap);
+    if (n < 0)
+        return mr_fail(r, BH_EPARSE, ar_msg(&r->src, q, sizeof(q)), err);
+    if (n == 0 && r->done != r->m->size)
+        return mr_fail(r, BH_EPARSE, "the member is shorter than its header says", err);
+    r->done += (uint64_t)n;
+    *got = (size_t)n;
+    return 0;
+}
+
+static void mr_close(void *ctx)
+{
+    struct mreader *r = ctx;
+
+    decoder_close(&r->src);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+}
+
+int bh_imgsrc_open_member(struct bh_imgsrc *s, struct bh_arena *a, const char *name,
+                          struct bh_reader *out, uint64_t *size, struct bh_err *err)
+{
+    struct mreader *r;
+    struct target t;
+    char q[QBUF];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (size)
+        *size = 0;
+    rc = find(s, name, &t, err);
+    if (rc)
+        return rc;
+    if (!t.found)
+        return not_found(s, &t, err);
+    r = bh_arena_alloc(a, sizeof(*r));
+    if (r)
+        r->name = bh_arena_strdup(a, t.name);
+    if (!r || !r->name)
+        goto oom;
+    r->fd = -1;
+    r->src = *s;
+    r->src.ar = NULL;
+    r->src.ar_seq = -1;
+    r->m = t.m;
+    if (t.fd >= 0) {
+        r->how = MR_FD;
+        r->fd = t.fd;
+        t.fd = -1;
+    } else {
+        if (!s->mem) {
+            /* its own descriptor: the stream stays valid whatever happens to s->fd */
+            r->fd = fcntl(s->fd, F_DUPFD_CLOEXEC, 0);
+            if (r->fd < 0) {
+                int e = errno;
+                rc = bh_err_set(err, BH_EIO, s->label, 0, 0, "cannot open '%s': %s", s->label,
+                                strerror(e));
+                if (err)
+                    err->sys_errno = e;
+                return rc;
+            }
+        }
+        r->src.fd = r->fd;
+        if (t.m->data_pos >= 0 && !s->compressed) {
+            r->how = MR_RANGE;
+            r->off = (uint64_t)t.m->data_pos;
+            r->left = t.m->size;
+        } else {
+            r->how = MR_DECODE;
+            r->src.ibuf = bh_arena_alloc(a, CHUNK);
+            r->src.obuf = NULL;
+            if (!r->src.ibuf) {
+                close(r->fd);
+                goto oom;
+            }
+        }
+    }
+    out->read = mr_read;
+    out->close = mr_close;
+    out->ctx = r;
+    out->label = bh_arena_printf(a, "%s:%s", s->label, quote(q, sizeof(q), r->name));
+    if (!out->label) {
+        mr_close(r);
+        memset(out, 0, sizeof(*out));
+        goto oom;
+    }
+    if (size)
+        *size = t.size;
+    return 0;
+oom:
+    if (t.fd >= 0)
+        close(t.fd);
+    return bh_err_set(err, BH_ENOMEM, s->label, 0, 0, "out of memory opening '%s' in '%s'", name,
+                      s->label);
+}
+
+/* ---- one pass over a stream --------------------------------------------------------------- */
+
+struct walk {
+    struct bh_reader *in;
+    const char *label;
+    struct archive *ar;
+    unsigned char *buf;
+    int rc; /* a failure of the reader, described in rerr */
+    struct bh_err rerr;
+    const char *name; /* the member being handed out */
+    uint64_t size, done;
+    char rlabel[2 * BH_MAX_MEMBER_NAME + 64];
+};
+
+static la_ssize_t walk_read(struct archive *ar, void *ctx, const void **out)
+{
+    struct walk *w = ctx;
+    size_t got = 0;
+    int rc;
+
+    *out = w->buf;
+    if (w->rc)
+        return -1;
+    rc = w->in->read(w->in->ctx, w->buf, CHUNK, &got, &w->rerr);
+    if (rc || got > CHUNK) {
+        w->rc = rc < 0 ? rc : BH_EIO;
+        archive_set_error(ar, EIO, "read error");
+        return -1;
+    }
+    return (la_ssize_t)got;
+}
+
+/* The error for a failed libarchive call: the reader's own, or a parse error. */
+static int walk_error(struct walk *w, const char *what, struct bh_err *err)
+{
+    char q[QBUF], qn[QBUF];
+    const char *m;
+
+    if (w->rc) {
+        if (err)
+            *err = w->rerr;
+        return w->rc;
+    }
+    m = archive_error_string(w->ar);
+    quote(q, sizeof(q), m ? m : "unknown error");
+    if (w->name)
+        return bh_err_set(err, BH_EPARSE, w->label, 0, 0, "cannot read '%s' from '%s': %s",
+                          quote(qn, sizeof(qn), w->name), w->label, q);
+    return bh_err_set(err, BH_EPARSE, w->label, 0, 0, "cannot read '%s': %s: %s", w->label, what,
+                      q);
+}
+
+static int walk_content(void *ctx, void *buf, size_t cap, size_t *got, struct bh_err *err)
+{
+    struct walk *w = ctx;
+    la_ssize_t n;
+
+    *got = 0;
+    if (cap > (1u << 30))
+        cap = 1u << 30;
+    n = archive_read_data(w->ar, buf, cap);
+    if (n < 0)
+        return walk_error(w, "", err);
+    if (n == 0 && w->done != w->size) {
+        char q[QBUF];
+        return bh_err_set(err, BH_EPARSE, w->label, 0, 0,
+                          "cannot read '%s' from '%s': shorter than its header says",
+                          quote(q, sizeof(q), w->name), w->label);
+    }
+    w->done += (uint64_t)n;
+    *got = (size_t)n;
+    return 0;
+}
+
+/*
+ * A symlink's target relative to the archive root (as bh_imgsrc_stat would follow it), into
+ * out; false when it is absolute or climbs out, and then the caller hands the target on as
+ * written, which names no member.
+ */
+static bool walk_symlink(char *out, const char *name, const char *target)
+{
+    const char *slash = strrchr(name, '/');
+    size_t len = slash ? (size_t)(slash - name) : 0;
+
+    if (target[0] == '/')
+        return false;
+    memcpy(out, name, len);
+    out[len] = '\0';
+    return norm_append(out, &len, target, true) == NORM_OK && len > 0;
+}
+
+static int walk_entries(struct walk *w,
+                        int (*fn)(void *ctx, const char *name, uint64_t size, const char *link,
+                                  struct bh_reader *content, struct bh_err *err),
+                        void *ctx, struct bh_err *err)
+{
+    char norm[BH_MAX_MEMBER_NAME + 1], tgt[BH_MAX_MEMBER_NAME + 1];
+    uint32_t seq;
+    int rc;
+
+    for (seq = 0;; seq++) {
+        struct archive_entry *e;
+        struct bh_reader content;
+        const char *raw, *hard, *link = NULL;
+        unsigned ft;
+        int r = archive_read_next_header(w->ar, &e);
+
+        w->name = NULL;
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (!AR_GOOD(r))
+            return walk_error(w,
+                              seq == 0 ? "not a tar archive (plain or gzip-compressed)"
+                                       : "corrupt or truncated archive",
+                              err);
+        if (seq >= BH_MAX_ARCHIVE_MEMBERS)
+            return bh_err_set(err, BH_ELIMIT, w->label, 0, 0,
+                              "cannot read '%s': more than %u entries (BH_MAX_ARCHIVE_MEMBERS)",
+                              w->label, BH_MAX_ARCHIVE_MEMBERS);
+        raw = entry_name(e);
+        hard = archive_entry_hardlink(e);
+        ft = archive_entry_filetype(e);
+        if (!raw)
+            return bh_err_set(err, BH_EPARSE, w->label, 0, 0,
+                              "cannot read '%s': entry %u has no usable name", w->label, seq + 1);
+        if (strlen(raw) > BH_MAX_MEMBER_NAME)
+            return label_norm_error(w->label, NORM_LONG, "member name", raw, err);
+        r = norm_name(norm, raw);
+        if (r == NORM_EMPTY && ft == AE_IFDIR && !hard)
+            continue;
+        if (r != NORM_OK)
+            return label_norm_error(w->label, r, "member name", raw, err);
+        if (ft == AE_IFDIR && !hard)
+            continue;
+        w->name = norm;
+        w->size = 0;
+        w->done = 0;
+        if (hard) {
+            if (strlen(hard) > BH_MAX_MEMBER_NAME)
+                return label_norm_error(w->label, NORM_LONG, "hard link target", hard, err);
+            r = norm_name(tgt, hard);
+            if (r != NORM_OK)
+                return label_norm_error(w->label, r, "hard link target", hard, err);
+            link = tgt;
+        } else if (ft == AE_IFLNK) {
+            const char *t = archive_entry_symlink(e);
+            if (!t)
+                t = archive_entry_symlink_utf8(e);
+            if (!t || !*t)
+                return bh_err_set(err, BH_EPARSE, w->label, 0, 0,
+                                  "cannot read '%s': symlink entry %u has no target", w->label,
+                                  seq + 1);
+            if (strlen(t) > BH_MAX_MEMBER_NAME)
+                return label_norm_error(w->label, NORM_LONG, "symlink target", t, err);
+            link = walk_symlink(tgt, norm, t) ? tgt : t;
+        } else if (ft == AE_IFREG) {
+            la_int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+            w->size = sz > 0 ? (uint64_t)sz : 0;
+        }
+        if (!hard && ft == AE_IFREG) {
+            char q[QBUF];
+            snprintf(w->rlabel, sizeof(w->rlabel), "%s:%s", w->label, quote(q, sizeof(q), norm));
+            content.read = walk_content;
+            content.close = NULL;
+            content.ctx = w;
+            content.label = w->rlabel;
+        }
+        rc = fn(ctx, norm, w->size, link, !hard && ft == AE_IFREG ? &content : NULL, err);
+        if (rc)
+            return rc;
+        /* what fn did not read is skipped by the next header; a reader failure shows there */
+    }
+}
+
+int bh_imgsrc_walk(struct bh_reader *in, const char *label,
+                   int (*fn)(void *ctx, const char *name, uint64_t size, const char *link,
+                             struct bh_reader *content, struct bh_err *err),
+                   void *ctx, struct bh_err *err)
+{
+    struct walk *w = calloc(1, sizeof(*w));
+    int rc = 0;
+
+    if (!label)
+        label = in->label ? in->label : "stream";
+    if (!w || !(w->buf = malloc(CHUNK))) {
+        free(w);
+        return bh_err_set(err, BH_ENOMEM, label, 0, 0, "out of memory reading '%s'", label);
+    }
+    w->in = in;
+    w->label = label;
+    w->ar = archive_read_new();
+    if (!w->ar) {
+        rc = bh_err_set(err, BH_ENOMEM, label, 0, 0, "out of memory reading '%s'", label);
+        goto out;
+    }
+    if (archive_read_support_format_tar(w->ar) != ARCHIVE_OK) {
+        rc = bh_err_set(err, BH_EINTERNAL, label, 0, 0, "cannot read '%s': no tar reader", label);
+        goto out;
+    }
+    /* Anything but ARCHIVE_OK means libarchive would run an external gzip program. */
+    if (archive_read_support_filter_gzip(w->ar) != ARCHIVE_OK) {
+        rc = bh_err_set(err, BH_EUNSUPPORTED, label, 0, 0,
+                        "cannot read '%s': this libarchive has no built-in gzip", label);
+        goto out;
+    }
+    if (archive_read_open(w->ar, w, NULL, walk_read, NULL) != ARCHIVE_OK) {
+        rc = walk_error(w, "not a tar archive (plain or gzip-compressed)", err);
+        goto out;
+    }
+    rc = walk_entries(w, fn, ctx, err);
+out:
+    if (w->ar)
+        archive_read_free(w->ar);
+    free(w->buf);
+    free(w);
     return rc;
 }

@@ -143,11 +143,15 @@ static int convert(struct bh_arena *a, json_t *j, struct bh_jnode *out)
     return BH_EINTERNAL;
 }
 
-/* jansson's message quotes input near the error: keep it printable. */
+/*
+ * jansson's message quotes input near the error: keep it printable ASCII, since the
+ * quoted bytes may be a cut or invalid UTF-8 sequence and messages end up in JSON and
+ * SARIF reports.
+ */
 static void printable(char *s)
 {
     for (; *s; s++) {
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
             *s = '?';
     }
 }

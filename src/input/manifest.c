@@ -24,7 +24,7 @@ static int nomem(struct mp *m)
     return bh_err_set(m->err, BH_ENOMEM, m->file, 0, 0, "out of memory");
 }
 
-/* A value quoted in a message: bounded and printable (it comes from the image). */
+/* A value quoted in a message: bounded, printable ASCII (it comes from the image). */
 static const char *shown(struct mp *m, const char *s)
 {
     char buf[80];
@@ -32,7 +32,7 @@ static const char *shown(struct mp *m, const char *s)
     size_t i, o = 0;
 
     for (i = 0; s[i] && o + 4 < sizeof(buf); i++)
-        buf[o++] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+        buf[o++] = ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f) ? '?' : s[i];
     if (s[i]) {
         buf[o++] = '.';
         buf[o++] = '.';
@@ -283,7 +283,7 @@ static int get_annotations(struct mp *m, const struct bh_jnode *obj, const char 
         const struct bh_jpair *pr = &v->pairs[i];
 
         if (!clean_str(&pr->value) || strlen(pr->key) != pr->keylen) {
-            const char *q = sub(m, p, pr->key);
+            const char *q = sub(m, p, shown(m, pr->key));
 
             if (!q)
                 return nomem(m);
@@ -473,11 +473,25 @@ int bh_manifest_parse_index(struct bh_arena *a, const char *file, const char *js
     return rc;
 }
 
+/*
+ * A manifest's config or layer whose media type is a known kind of something else. Other
+ * (unknown) types are kept: artifacts use their own, and callers decide what to do.
+ */
+static bool misplaced(enum bh_media_kind k, bool config)
+{
+    if (bh_manifest_kind_is_index(k) || bh_manifest_kind_is_manifest(k))
+        return true;
+    if (config)
+        return k == BH_MEDIA_OCI_LAYER || k == BH_MEDIA_DOCKER_LAYER;
+    return k == BH_MEDIA_OCI_CONFIG || k == BH_MEDIA_DOCKER_CONFIG;
+}
+
 int bh_manifest_parse_image(struct bh_arena *a, const char *file, const char *json, size_t len,
                             struct bh_imgmanifest *out, struct bh_err *err)
 {
     struct mp m = {a, file, err};
     const struct bh_jnode *root, *arr;
+    size_t i;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -499,10 +513,20 @@ int bh_manifest_parse_image(struct bh_arena *a, const char *file, const char *js
     if (bh_json_is_null(bh_json_get(root, "config")))
         return bad(&m, "config", "required field is missing");
     rc = get_descriptor(&m, bh_json_get(root, "config"), "config", true, &out->config);
+    if (!rc && misplaced(out->config.kind, true))
+        return bh_err_set(err, BH_EPARSE, file, 0, 0,
+                          "config.mediaType: '%s' names an index, manifest or layer, not a config",
+                          shown(&m, out->config.media_type));
     if (!rc)
         rc = get_array(&m, root, "layers", true, &arr);
     if (!rc)
         rc = get_descriptors(&m, arr, "layers", true, &out->layers, &out->nlayers);
+    for (i = 0; !rc && i < out->nlayers; i++) {
+        if (misplaced(out->layers[i].kind, false))
+            return bh_err_set(err, BH_EPARSE, file, 0, 0,
+                              "%s.mediaType: '%s' names an index, manifest or config, not a layer",
+                              out->layers[i].path, shown(&m, out->layers[i].media_type));
+    }
     if (!rc)
         rc = get_annotations(&m, root, "", &out->annotations, &out->nannotations);
     return rc;
@@ -616,7 +640,7 @@ int bh_manifest_parse_repositories(struct bh_arena *a, const char *file, const c
         return bad_type(&m, "", "an object of repositories", root);
     for (i = 0; i < root->n; i++) {
         const struct bh_jpair *r = &root->pairs[i];
-        const char *p = sub(&m, "", r->key);
+        const char *p = sub(&m, "", shown(&m, r->key));
 
         if (!p)
             return nomem(&m);
@@ -638,7 +662,7 @@ int bh_manifest_parse_repositories(struct bh_arena *a, const char *file, const c
 
         for (k = 0; k < r->value.n; k++) {
             const struct bh_jpair *t = &r->value.pairs[k];
-            const char *p = bh_arena_printf(a, "%s.%s", r->key, t->key), *id;
+            const char *p = bh_arena_printf(a, "%s.%s", shown(&m, r->key), shown(&m, t->key)), *id;
             size_t j;
 
             if (!p)

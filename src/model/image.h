@@ -150,6 +150,9 @@ struct bh_image {
     struct bh_secrethit *secrets;
     size_t nsecrets;
     struct bh_imgtree *tree;
+    /* the per-layer arenas the parts live in; owned by the loader (bh_imgload_release) */
+    struct bh_arena **layer_arenas;
+    size_t nlayer_arenas;
 };
 
 /*

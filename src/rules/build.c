@@ -6,6 +6,7 @@
  * per rule and written in each rule's page under docs/rules/.
  */
 #include "rules/groups.h"
+#include "rules/image_checks.h"
 
 #include "core/arena.h"
 #include "core/limits.h"
@@ -228,7 +229,11 @@ static void check_user(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
         const struct bh_stage *root = &bs->stages[s];
         const char *base = root->base ? root->base : root->base_raw ? root->base_raw : "";
 
-        if (bh_str_ieq(base, "scratch")) {
+        if (bs->origin == BH_BS_IMAGE) {
+            bh_rule_report(c, &fs->loc, NULL,
+                           "the image config sets no User: containers run as root (UID 0) "
+                           "unless started with --user");
+        } else if (bh_str_ieq(base, "scratch")) {
             bh_rule_report(c, &fs->loc, stage_label(c, bs, f),
                            "no USER in the final stage '%s' built FROM scratch: it runs as root "
                            "(UID 0)",
@@ -441,6 +446,12 @@ static void check_add(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
 
             if (!src || is_remote(src) || bh_cmdinfo_has_var(src) || is_archive(src) ||
                 strncmp(src, "<<", 2) == 0)
+                continue;
+            /* image history records sources by content hash (file:<sha256>, dir:, multi:):
+             * the name is gone, so whether it was an archive cannot be told */
+            if (bs->origin == BH_BS_IMAGE &&
+                (!strncmp(src, "file:", 5) || !strncmp(src, "dir:", 4) ||
+                 !strncmp(src, "multi:", 6)))
                 continue;
             local = src;
         }
@@ -1687,7 +1698,7 @@ const struct bh_rule bh_rules_build[] = {
     {"BUILD-CACHE",
      2,
      BH_SEV_LOW,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_IMAGE,
      "Package-manager caches and indexes left in a layer",
      check_cache,
      NULL,
@@ -1699,11 +1710,11 @@ const struct bh_rule bh_rules_build[] = {
       "trivy DS015", "trivy DS019", "trivy DS020", "trivy DS025", "trivy DS027",
       "KICS D 'Apt Get Install Lists Were Not Deleted'", NULL},
      NULL,
-     NULL},
+     bh_imgcheck_cache},
     {"BUILD-INSECURE-FETCH",
      5,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_IMAGE,
      "TLS or signature verification turned off",
      check_insecure_fetch,
      NULL,
@@ -1711,7 +1722,7 @@ const struct bh_rule bh_rules_build[] = {
      "or repository key instead.",
      {NULL},
      NULL,
-     NULL},
+     bh_imgcheck_insecure_fetch},
     {"BUILD-NORECS",
      2,
      BH_SEV_LOW,

@@ -7,6 +7,8 @@
  * the same lists, so one rule has one notion of a secret, a socket, a system path.
  */
 #include "rules/groups.h"
+#include "rules/image_checks.h"
+#include "rules/secretnames.h"
 
 #include "core/arena.h"
 #include "core/limits.h"
@@ -981,92 +983,10 @@ static void check_secret_env_run(struct bh_rule_ctx *c, const struct bh_runspec 
 
 /* ----------------------------------------------------------- IMG-SECRET-FILE */
 
-static const char *const key_globs[] = {"id_rsa",
-                                        "id_dsa",
-                                        "id_ecdsa",
-                                        "id_ed25519",
-                                        "id_ecdsa_sk",
-                                        "id_ed25519_sk",
-                                        "*.pem",
-                                        "*.key",
-                                        "*.p12",
-                                        "*.pfx",
-                                        "*.jks",
-                                        "*.keystore",
-                                        ".npmrc",
-                                        ".pypirc",
-                                        ".netrc",
-                                        "_netrc",
-                                        ".git-credentials",
-                                        ".env",
-                                        ".env.*",
-                                        "credentials.json",
-                                        "*.tfstate",
-                                        "*.tfstate.backup",
-                                        ".htpasswd",
-                                        "ssh_host_*_key",
-                                        ".pgpass",
-                                        ".s3cfg",
-                                        ".dockercfg",
-                                        "*.ovpn",
-                                        NULL};
-/* Multi-component names matched as a path suffix. */
-static const char *const key_paths[] = {".docker/config.json", ".aws/credentials", ".kube/config",
-                                        ".config/gcloud/credentials.db", NULL};
-/* Whole directories that hold private keys. */
-static const char *const key_dirs[] = {".ssh", ".gnupg", NULL};
-
-/* Names that match a key pattern but are public material or templates. */
-static bool key_name_public(const char *b)
-{
-    static const char *const pub[] = {
-        "cert",  "chain", "cacert",  "ca-bundle", "ca-certificates", "public",  "pubkey",
-        ".pub.", "gpg",   "archive", "signing",   "release",         "keyring", NULL};
-    static const char *const tmpl[] = {".env.example", ".env.sample",   ".env.template",
-                                       ".env.dist",    ".env.defaults", NULL};
-    size_t i;
-
-    for (i = 0; tmpl[i]; i++) {
-        if (bh_str_ieq(b, tmpl[i]))
-            return true;
-    }
-    if (bh_str_isuffix(b, ".pem") || bh_str_isuffix(b, ".key")) {
-        if (bh_str_ieq(b, "ca.pem") || bh_str_iprefix(b, "ca-") || bh_str_iprefix(b, "ca."))
-            return true;
-        for (i = 0; pub[i]; i++) {
-            if (bh_str_icontains(b, pub[i]))
-                return true;
-        }
-    }
-    return false;
-}
-
-/* The key pattern that path p names, or NULL. */
+/* The key pattern that path p names, or NULL (directories .ssh and .gnupg too). */
 static const char *key_file_match(struct bh_arena *a, const char *p)
 {
-    const char *b = base_dup(a, p);
-    size_t i, n;
-
-    if (!*b || key_name_public(b))
-        return NULL;
-    for (i = 0; key_globs[i]; i++) {
-        if (fnmatch(key_globs[i], b, 0) == 0)
-            return key_globs[i];
-    }
-    n = strlen(p);
-    while (n > 1 && p[n - 1] == '/')
-        n--;
-    for (i = 0; key_paths[i]; i++) {
-        size_t l = strlen(key_paths[i]);
-
-        if (n >= l && strncmp(p + n - l, key_paths[i], l) == 0 && (n == l || p[n - l - 1] == '/'))
-            return key_paths[i];
-    }
-    for (i = 0; key_dirs[i]; i++) {
-        if (strcmp(b, key_dirs[i]) == 0)
-            return key_dirs[i];
-    }
-    return NULL;
+    return bh_secretname_match(base_dup(a, p), p, true);
 }
 
 static bool is_context_root(const char *s)
@@ -2105,6 +2025,10 @@ static void check_health(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
         bh_rule_report(c, &hc->loc, label(c, bs, hc->stage),
                        "HEALTHCHECK NONE disables any health check inherited from the base "
                        "image, so nothing tells the engine the service is stuck");
+    else if (bs->origin == BH_BS_IMAGE)
+        bh_rule_report(c, &bs->stages[f].loc, NULL,
+                       "the image config has no Healthcheck, so a hung service still counts as "
+                       "running");
     else
         bh_rule_report(c, &bs->stages[f].loc, label(c, bs, f),
                        "the final stage has no HEALTHCHECK; unless the base image '%s' "
@@ -2132,7 +2056,7 @@ const struct bh_rule bh_rules_content[] = {
     {"IMG-SECRET-FILE",
      5,
      BH_SEV_CRITICAL,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_IMAGE,
      "Key or credential file copied into the image",
      check_secret_file,
      NULL,
@@ -2141,11 +2065,11 @@ const struct bh_rule bh_rules_content[] = {
      {"Dockle CIS-DI-0010", "Dockle DKL-LI-0003", "trivy DS031", "KICS D 'Passwords And Secrets'",
       NULL},
      NULL,
-     NULL},
+     bh_imgcheck_secret_file},
     {"IMG-SSHD",
      6,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD | BH_APPLIES_RUN,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN | BH_APPLIES_IMAGE,
      "SSH server in the image",
      check_sshd,
      check_sshd_run,
@@ -2154,11 +2078,11 @@ const struct bh_rule bh_rules_content[] = {
      {"trivy DS004", "hadolint DL3001", "KICS D 'Run Utilities And POSIX Commands'", "CIS 5.7",
       NULL},
      NULL,
-     NULL},
+     bh_imgcheck_sshd},
     {"IMG-SUID",
      5,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_IMAGE,
      "Setuid, setgid or file capabilities added",
      check_suid,
      NULL,
@@ -2166,11 +2090,11 @@ const struct bh_rule bh_rules_content[] = {
      "needs it, or grant the capability to the container at run time.",
      {"Dockle CIS-DI-0008", "CIS 4.8", NULL},
      NULL,
-     NULL},
+     bh_imgcheck_suid},
     {"IMG-TOOLS",
      2,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD,
+     BH_APPLIES_BUILD | BH_APPLIES_IMAGE,
      "Attack-useful tools in the shipped image",
      check_tools,
      NULL,
@@ -2179,7 +2103,7 @@ const struct bh_rule bh_rules_content[] = {
      {"hadolint DL3001", "KICS D 'Run Utilities And POSIX Commands'", "CIS 4.3",
       "Dockle CIS-DI-0003", NULL},
      NULL,
-     NULL},
+     bh_imgcheck_tools},
     {"OTH-HEALTH",
      8,
      BH_SEV_LOW,

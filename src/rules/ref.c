@@ -241,11 +241,54 @@ static void check_registry_run(struct bh_rule_ctx *c, const struct bh_runspec *r
         judge_registry(c, img, bh_arena_printf(c->arena, "image %s", img), &rs->image.loc, NULL);
 }
 
+/*
+ * The reference the user named for an image target (registry and docker:NAME targets); an
+ * archive or OCI layout on disk has none, and a name it carries inside is not what was pulled.
+ */
+static const char *image_ref(const struct bh_image *img, struct bh_loc *loc)
+{
+    const char *v = img->user_ref;
+
+    if (!v || !*v || strchr(v, '$'))
+        return NULL;
+    memset(loc, 0, sizeof(*loc));
+    loc->file = img->target;
+    loc->path = "reference";
+    return v;
+}
+
+static void check_latest_image(struct bh_rule_ctx *c, const struct bh_image *img)
+{
+    struct bh_loc loc;
+    const char *ref = image_ref(img, &loc);
+
+    if (ref)
+        judge_latest(c, ref, bh_arena_printf(c->arena, "image %s", ref), &loc, NULL);
+}
+
+static void check_digest_image(struct bh_rule_ctx *c, const struct bh_image *img)
+{
+    struct bh_loc loc;
+    const char *ref = image_ref(img, &loc);
+
+    if (ref)
+        judge_digest(c, ref, bh_arena_printf(c->arena, "image %s", ref), &loc, NULL);
+}
+
+static void check_registry_image(struct bh_rule_ctx *c, const struct bh_image *img)
+{
+    struct bh_loc loc;
+    const char *ref = image_ref(img, &loc);
+
+    if (ref && c->policy && c->policy->ntrusted_registries > 0)
+        judge_registry(c, ref, bh_arena_printf(c->arena, "image %s", ref), &loc, NULL);
+}
+
 const struct bh_rule bh_rules_ref[] = {
     {"REF-DIGEST",
      6,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD | BH_APPLIES_RUN,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN | BH_APPLIES_IMAGE,
      "Image reference not pinned by digest",
      check_digest,
      check_digest_run,
@@ -253,11 +296,11 @@ const struct bh_rule bh_rules_ref[] = {
      "bot propose digest updates.",
      {"KICS K 'Image Without Digest'", NULL},
      NULL,
-     NULL},
+     check_digest_image},
     {"REF-LATEST",
      6,
      BH_SEV_MEDIUM,
-     BH_APPLIES_BUILD | BH_APPLIES_RUN,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN | BH_APPLIES_IMAGE,
      "Image reference uses latest or no tag",
      check_latest,
      check_latest_run,
@@ -267,11 +310,11 @@ const struct bh_rule bh_rules_ref[] = {
       "KICS D \"Image Version Using 'latest'\"", "KICS D 'Image Version Not Explicit'",
       "KICS K 'Invalid Image'", "CIS 5.28", NULL},
      NULL,
-     NULL},
+     check_latest_image},
     {"REF-REGISTRY",
      9,
      BH_SEV_HIGH,
-     BH_APPLIES_BUILD | BH_APPLIES_RUN,
+     BH_APPLIES_BUILD | BH_APPLIES_RUN | BH_APPLIES_IMAGE,
      "Image from an untrusted registry",
      check_registry,
      check_registry_run,
@@ -280,6 +323,6 @@ const struct bh_rule bh_rules_ref[] = {
      {"hadolint DL3026", "trivy KSV032", "trivy KSV033", "trivy KSV034", "trivy KSV035",
       "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL},
      NULL,
-     NULL},
+     check_registry_image},
 };
 const size_t bh_rules_ref_n = sizeof(bh_rules_ref) / sizeof(bh_rules_ref[0]);

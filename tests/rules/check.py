@@ -5,7 +5,9 @@ A case directory holds the input files (a Dockerfile, ...), optionally `args`
 (extra command-line arguments, one line, shell words) and, for fire cases,
 optionally `expect` (one line number a line: a finding of the rule must be on
 each). `cmd` may name the subcommand (default: config). The case is scanned
-from inside its directory with `-f json .`; a fire case must report the rule
+from inside its directory with `-f json .`; a case with `image.json` is an
+image built by tests/images/mkimage.py and scanned with `bulkhead image`
+(SOURCE_DATE_EPOCH is 2025-01-01 for every case); a fire case must report the rule
 (unsuppressed), a pass case must not. Every rule in `bulkhead rules` must have
 at least one of each, and a docs/rules/<ID>.md page.
 Prints "ok ..." / "not ok ..." lines.
@@ -15,6 +17,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BH = os.environ["BULKHEAD"]
@@ -37,9 +40,25 @@ def run_case(rid, case, path):
     if os.path.exists(os.path.join(path, "cmd")):
         with open(os.path.join(path, "cmd")) as f:
             cmd = f.read().strip()
-    p = subprocess.run([BH, cmd, "-f", "json"] + args + ["."], cwd=path,
-                       capture_output=True, text=True)
     name = "rule %s %s" % (rid, case)
+    target = "."
+    tmp = None
+    spec = os.path.join(path, "image.json")
+    if os.path.exists(spec):
+        # image cases: the image is built from the spec by tests/images/mkimage.py
+        tmp = tempfile.TemporaryDirectory()
+        target = os.path.join(tmp.name, "image.tar")
+        b = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "images", "mkimage.py"),
+                            spec, target], capture_output=True, text=True)
+        if b.returncode != 0:
+            print("not ok %s: mkimage failed: %s" % (name, b.stderr.strip()[:500]))
+            return
+        cmd = "image"
+    p = subprocess.run([BH, cmd, "-f", "json"] + args + [target], cwd=path,
+                       capture_output=True, text=True,
+                       env=dict(os.environ, SOURCE_DATE_EPOCH="1735689600"))
+    if tmp:
+        tmp.cleanup()
     if p.returncode not in (0, 1):
         print("not ok %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()[:500]))
         return

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -883,6 +884,355 @@ static void oci_dir_symlinks_refused(void **state)
     open_fails(f, p, BH_EPARSE, "symbolic link");
 }
 
+/* ---- independent member streams ------------------------------------------------------------ */
+
+/* Everything a reader gives, in pieces of at most `chunk` bytes. */
+static int drain_reader(struct bh_reader *rd, size_t chunk, struct sink *k, struct bh_err *err)
+{
+    unsigned char buf[70000];
+
+    if (chunk > sizeof(buf))
+        chunk = sizeof(buf);
+    for (;;) {
+        size_t got = 0;
+        int rc = rd->read(rd->ctx, buf, chunk, &got, err);
+        if (rc)
+            return rc;
+        if (got == 0)
+            return 0;
+        if (sink_fn(buf, got, k))
+            return BH_ENOMEM;
+    }
+}
+
+/* Every member read through its own stream equals bh_imgsrc_read of it. */
+static void members_match_reads(struct fx *f)
+{
+    size_t i, n = bh_imgsrc_count(f->s);
+
+    for (i = 0; i < n; i++) {
+        uint64_t size = 0, msize = 7;
+        const char *name = bh_imgsrc_name(f->s, i, &size);
+        struct bh_reader rd;
+        struct sink k = {0};
+        size_t len;
+        char *d;
+        int rc = bh_imgsrc_read(f->s, &f->a, name, 64u << 20, &d, &len, &f->err);
+
+        if (rc == BH_EPARSE)
+            continue; /* a dangling link: open_member must refuse it too */
+        if (rc)
+            fail_msg("read '%s': %s", name, f->err.msg);
+        if (bh_imgsrc_open_member(f->s, &f->a, name, &rd, &msize, &f->err))
+            fail_msg("open_member '%s': %s", name, f->err.msg);
+        assert_int_equal(msize, len);
+        /* "source:member" (a long member name is cut in the label) */
+        assert_memory_equal(rd.label, "mem.tar:", 0);
+        assert_non_null(strchr(rd.label, ':'));
+        assert_memory_equal(strchr(rd.label, ':') + 1, name, strlen(name) < 40 ? strlen(name) : 40);
+        if (drain_reader(&rd, i % 2 ? 4096 : 65536, &k, &f->err))
+            fail_msg("stream '%s': %s", name, f->err.msg);
+        assert_int_equal(k.len, len);
+        if (len)
+            assert_memory_equal(k.p, d, len);
+        bh_reader_close(&rd);
+        assert_null(rd.read);
+        free(k.p);
+    }
+}
+
+static void open_member_every_kind(void **state)
+{
+    static const char *const srcs[] = {
+        ALPINE310,                   /* gzip: a private decoder */
+        GCR_TARBALL "test_link.tar", /* plain: byte ranges, links followed */
+        "dockle-testdata/symbolic.tar",
+        "stereoscope/pkg-image-oci-testdata/valid-oci.tar",
+        GCR_TARBALL "hello-world-v25.tar",
+    };
+    struct fx *f = *state;
+    size_t i;
+
+    for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+        open_ok(f, data(srcs[i]));
+        members_match_reads(f);
+        bh_imgsrc_close(f->s);
+        f->s = NULL;
+    }
+    /* a directory layout: its own descriptor */
+    open_ok(f, data("trivy-fanal-testdata/test.oci"));
+    {
+        struct bh_reader rd;
+        struct sink k = {0};
+        uint64_t size = 0;
+        const char *blob =
+            "blobs/sha256/cdd16bd695eda2819e7637648f573c2ca64896c4f7bff9732ac9db734ca3bc2c";
+        if (bh_imgsrc_open_member(f->s, &f->a, blob, &rd, &size, &f->err))
+            fail_msg("%s", f->err.msg);
+        assert_int_equal(size, 2610);
+        assert_int_equal(drain_reader(&rd, 1000, &k, &f->err), 0);
+        assert_int_equal(k.len, 2610);
+        assert_int_equal(k.p[0], 0x1f);
+        bh_reader_close(&rd);
+        free(k.p);
+        assert_int_equal(
+            bh_imgsrc_open_member(f->s, &f->a, "blobs/sha256/none", &rd, &size, &f->err),
+            BH_EPARSE);
+        assert_null(rd.read);
+        assert_int_equal(size, 0);
+    }
+}
+
+/* Members built here with GNU long names and pax headers before them: the recorded data
+ * offset must skip every extra header. */
+static void open_member_long_headers(void **state)
+{
+    struct fx *f = *state;
+    struct tarb t = {0};
+    char longname[300];
+
+    memset(longname, 'L', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    tb_image(&t);
+    tb_entry(&t, longname, '0', NULL, "after a long name");
+    tb_entry(&t, "h2", '1', longname, NULL);
+    tb_entry(&t, "empty", '0', NULL, NULL);
+    tb_end(&t);
+    open_mem_ok(f, &t);
+    members_match_reads(f);
+    free(t.p);
+}
+
+struct par {
+    struct bh_reader rd;
+    struct sink k;
+    int rc;
+    struct bh_err err;
+};
+
+static void *par_run(void *arg)
+{
+    struct par *p = arg;
+
+    p->rc = drain_reader(&p->rd, 8192, &p->k, &p->err);
+    return NULL;
+}
+
+/* Two members read at the same time from two threads, while the source serves other reads. */
+static void open_member_threads(void **state)
+{
+    static const char *const srcs[] = {ALPINE310, "dockle-testdata/symbolic.tar"};
+    static const char *const names[2][2] = {
+        {ALPINE310_LAYER, ALPINE310_CONFIG},
+        {"cade0ab73f0397f3c5a9a1ffa76e0f02d2296cd84d90174c53fd4f85c3cf8c12/layer.tar",
+         "5e095c7592216925d14979c92b3672abbb9b39c0d8675571a8e0990a19e749d8/layer.tar"},
+    };
+    struct fx *f = *state;
+    size_t s, i;
+
+    for (s = 0; s < 2; s++) {
+        struct par p[2];
+        pthread_t th[2];
+
+        open_ok(f, data(srcs[s]));
+        memset(p, 0, sizeof(p));
+        for (i = 0; i < 2; i++)
+            if (bh_imgsrc_open_member(f->s, &f->a, names[s][i], &p[i].rd, NULL, &f->err))
+                fail_msg("%s", f->err.msg);
+        for (i = 0; i < 2; i++)
+            assert_int_equal(pthread_create(&th[i], NULL, par_run, &p[i]), 0);
+        {
+            size_t len;
+            char *d = read_ok(f, "manifest.json", &len);
+            assert_int_equal(d[0], '[');
+        }
+        for (i = 0; i < 2; i++) {
+            size_t len;
+            char *d;
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+            if (p[i].rc)
+                fail_msg("%s", p[i].err.msg);
+            d = read_ok(f, names[s][i], &len);
+            assert_int_equal(p[i].k.len, len);
+            assert_memory_equal(p[i].k.p, d, len);
+            bh_reader_close(&p[i].rd);
+            free(p[i].k.p);
+        }
+        bh_imgsrc_close(f->s);
+        f->s = NULL;
+    }
+}
+
+/* ---- one pass over a stream ------------------------------------------------------------------ */
+
+struct walked {
+    struct fx *f;
+    size_t n;
+    char *names[64];
+    uint64_t sizes[64];
+    char *links[64];
+    size_t got[64];
+    int stop_at;
+};
+
+static int walk_fn(void *ctx, const char *name, uint64_t size, const char *link,
+                   struct bh_reader *content, struct bh_err *err)
+{
+    struct walked *w = ctx;
+    struct sink k = {0};
+    size_t i = w->n++;
+
+    if ((int)i == w->stop_at)
+        return 77;
+    assert_true(i < 64);
+    w->names[i] = strdup(name);
+    w->sizes[i] = size;
+    w->links[i] = link ? strdup(link) : NULL;
+    assert_true((content != NULL) == (link == NULL));
+    if (content) {
+        /* read half of the even ones: the walk skips the rest */
+        if (i % 2 == 0) {
+            int rc = drain_reader(content, 65536, &k, err);
+            if (rc) {
+                free(k.p);
+                return rc;
+            }
+            w->got[i] = k.len;
+        }
+        free(k.p);
+    }
+    return 0;
+}
+
+static void walked_free(struct walked *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n && i < 64; i++) {
+        free(w->names[i]);
+        free(w->links[i]);
+    }
+}
+
+static int walk_file(const char *path, struct walked *w, struct bh_err *err)
+{
+    size_t n;
+    unsigned char *p = slurp(path, &n);
+    struct bh_memreader m;
+    struct bh_reader rd;
+    int rc;
+
+    bh_reader_mem(&rd, &m, p, n, "stream.tar");
+    rc = bh_imgsrc_walk(&rd, "stream.tar", walk_fn, w, err);
+    free(p);
+    return rc;
+}
+
+static void walk_matches_index(void **state)
+{
+    static const char *const srcs[] = {ALPINE310, GCR_TARBALL "test_link.tar"};
+    struct fx *f = *state;
+    size_t s, i, j;
+
+    for (s = 0; s < 2; s++) {
+        struct walked w = {.f = f, .stop_at = -1};
+        if (walk_file(data(srcs[s]), &w, &f->err))
+            fail_msg("walk: %s", f->err.msg);
+        open_ok(f, data(srcs[s]));
+        /* every indexed member shows up in the walk, with its size */
+        assert_int_equal(w.n, bh_imgsrc_count(f->s));
+        for (i = 0; i < bh_imgsrc_count(f->s); i++) {
+            uint64_t size;
+            const char *name = bh_imgsrc_name(f->s, i, &size);
+            for (j = 0; j < w.n && strcmp(w.names[j], name); j++)
+                ;
+            if (j == w.n)
+                fail_msg("walk missed '%s'", name);
+            assert_int_equal(w.sizes[j], size);
+            if (!w.links[j] && j % 2 == 0)
+                assert_int_equal(w.got[j], size);
+        }
+        if (s == 1) {
+            /* the symlinked layer: target normalised from the link's directory */
+            for (j = 0; j < w.n; j++)
+                if (!strcmp(w.names[j], "b159278ac0c8813245b6c3b22cbbe7abefe3b2ec3fac6c7e87138811e1"
+                                        "ef2a88/layer.tar"))
+                    break;
+            assert_true(j < w.n);
+            assert_string_equal(
+                w.links[j],
+                "6e77476643c3155b1e9ae07dd5a4c8288bdb6590c131c222b7a3f277dec1e266/layer.tar");
+        }
+        walked_free(&w);
+        bh_imgsrc_close(f->s);
+        f->s = NULL;
+    }
+}
+
+static void walk_hostile(void **state)
+{
+    struct fx *f = *state;
+    struct walked w = {.f = f, .stop_at = -1};
+    struct bh_memreader m;
+    struct bh_reader rd;
+    struct tarb t = {0};
+    size_t n;
+    unsigned char *gz;
+
+    /* names are refused as the indexer refuses them */
+    tb_image(&t);
+    tb_entry(&t, "a/../../evil", '0', NULL, "x");
+    tb_end(&t);
+    bh_reader_mem(&rd, &m, t.p, t.len, "s");
+    assert_int_equal(bh_imgsrc_walk(&rd, "s", walk_fn, &w, &f->err), BH_EPARSE);
+    assert_non_null(strstr(f->err.msg, "unsafe member name"));
+    assert_int_equal(w.n, 2);
+    walked_free(&w);
+
+    /* fn's own value stops the walk */
+    memset(&w, 0, sizeof(w));
+    w.stop_at = 1;
+    bh_reader_mem(&rd, &m, t.p, t.len, "s");
+    bh_err_init(&f->err);
+    assert_int_equal(bh_imgsrc_walk(&rd, "s", walk_fn, &w, &f->err), 77);
+    assert_int_equal(f->err.code, 0);
+    walked_free(&w);
+
+    /* escaping and absolute symlinks are handed on as written */
+    free(t.p);
+    memset(&t, 0, sizeof(t));
+    tb_entry(&t, "d/up", '2', "../../etc/passwd", NULL);
+    tb_entry(&t, "d/abs", '2', "/etc/passwd", NULL);
+    tb_entry(&t, "d/in", '2', "../x/./y", NULL);
+    tb_end(&t);
+    memset(&w, 0, sizeof(w));
+    w.stop_at = -1;
+    bh_reader_mem(&rd, &m, t.p, t.len, "s");
+    assert_int_equal(bh_imgsrc_walk(&rd, "s", walk_fn, &w, &f->err), 0);
+    assert_int_equal(w.n, 3);
+    assert_string_equal(w.links[0], "../../etc/passwd");
+    assert_string_equal(w.links[1], "/etc/passwd");
+    assert_string_equal(w.links[2], "x/y");
+    walked_free(&w);
+    free(t.p);
+
+    /* a gzip stream cut short */
+    gz = slurp(data(ALPINE310), &n);
+    memset(&w, 0, sizeof(w));
+    w.stop_at = -1;
+    bh_reader_mem(&rd, &m, gz, n / 2, "cut");
+    assert_int_equal(bh_imgsrc_walk(&rd, "cut", walk_fn, &w, &f->err), BH_EPARSE);
+    assert_non_null(strstr(f->err.msg, "cut"));
+    walked_free(&w);
+    free(gz);
+    /* not a tar */
+    memset(&w, 0, sizeof(w));
+    w.stop_at = -1;
+    bh_reader_mem(&rd, &m, "FROM scratch\n", 13, "df");
+    assert_int_equal(bh_imgsrc_walk(&rd, "df", walk_fn, &w, &f->err), BH_EPARSE);
+    assert_int_equal(w.n, 0);
+}
+
 static int cleanup(void **state)
 {
     char cmd[400];
@@ -915,6 +1265,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(name_and_count_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_stops_when_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(oci_dir_symlinks_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_member_every_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_member_long_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_member_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_matches_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_hostile, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup);
 }

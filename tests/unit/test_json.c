@@ -148,6 +148,12 @@ static void test_errors(void **state)
     assert_int_equal(parse(f, "{\"a\": \"\xff\xfe\"}"), BH_EPARSE);
     assert_int_equal(parse(f, "{\"a\": x\x1b[31m}"), BH_EPARSE);
     assert_null(strchr(f->err.msg, '\x1b'));
+    /* bytes of a broken UTF-8 sequence are not copied into the message either */
+    assert_int_equal(parse(f, "{\"a\": x\xc3}"), BH_EPARSE);
+    assert_null(strchr(f->err.msg, '\xc3'));
+    /* jansson refuses NUL inside keys (strings may hold it) */
+    assert_int_equal(parse(f, "{\"a\\u0000b\": 1}"), BH_EPARSE);
+    assert_non_null(strstr(f->err.msg, "NUL"));
     assert_null(f->root);
 }
 

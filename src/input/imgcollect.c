@@ -1,0 +1,366 @@
+/*
+ * imgcollect.c - the sink of one layer pass: each tar entry becomes a compact
+ * struct bh_imgfile (whiteout markers turned into BH_FT_WHITEOUT / BH_FT_OPAQUE
+ * entries), the files later checks read are captured, and text files go to the
+ * secret scanner. It decides nothing about layering (model/image.c merges) and
+ * judges nothing (rules read the captures and hits).
+ */
+#include "input/imgcollect.h"
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "input/secretscan.h"
+
+#include <string.h>
+
+#define WH_PREFIX ".wh."
+#define WH_OPAQUE ".wh..wh..opq"
+#define WH_META ".wh..wh."
+/* Content is pulled in pieces of this size; is_text looks at the first 8 KiB. */
+#define CHUNK (64u * 1024u)
+#define TEXT_PROBE (8u * 1024u)
+/* Paths are packed into pools of this size instead of one 16-byte-aligned block each. */
+#define POOL_SIZE (64u * 1024u)
+
+struct collect {
+    struct bh_arena *a;
+    int layer;
+    const struct bh_imgcollect_opts *o;
+    struct bh_secretscratch *scratch;
+    /*
+     * The entries grow in a malloc'd buffer and are copied once, at their final size,
+     * into the arena: the doubling copies would otherwise stay in the arena for good.
+     */
+    struct bh_buf files;
+    size_t nfiles;
+    struct bh_imgcapture *captures;
+    size_t ncaptures, capcaptures;
+    struct bh_secrethit *secrets;
+    size_t nsecrets, capsecrets;
+    struct bh_buf content; /* one file's content, reused for every file of the pass */
+    char *chunk;
+    char *pool;
+    size_t pool_left;
+};
+
+static bool is_in(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0' &&
+           strchr(path + n + 1, '/') == NULL;
+}
+
+bool bh_imgcollect_wants(const char *path)
+{
+    static const char *const exact[] = {
+        "etc/passwd",           "etc/shadow",           "etc/group",
+        "etc/gshadow",          "etc/master.passwd",    "etc/os-release",
+        "usr/lib/os-release",   "etc/debian_version",   "etc/alpine-release",
+        "etc/redhat-release",   "etc/centos-release",   "etc/system-release",
+        "etc/lsb-release",      "etc/sudoers",          "etc/apt/sources.list",
+        "etc/apk/repositories", "etc/dnf/dnf.conf",     "etc/yum.conf",
+        "var/lib/dpkg/status",  "lib/apk/db/installed",
+    };
+    static const char *const dirs[] = {
+        "etc/sudoers.d", "etc/apt/sources.list.d", "etc/apt/apt.conf.d", "var/lib/dpkg/status.d",
+        "var/lib/rpm",   "usr/lib/sysimage/rpm",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (strcmp(path, exact[i]) == 0)
+            return true;
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        if (is_in(path, dirs[i]))
+            return true;
+    return (is_in(path, "etc/yum.repos.d") || is_in(path, "etc/zypp/repos.d")) &&
+           bh_str_suffix(path, ".repo");
+}
+
+/* (s, n) as a NUL-terminated string packed into the current pool. */
+static const char *pool_str(struct collect *c, const char *s, size_t n)
+{
+    char *p;
+
+    if (n >= POOL_SIZE / 16)
+        return bh_arena_strndup(c->a, s, n);
+    if (c->pool_left < n + 1) {
+        c->pool = bh_arena_alloc(c->a, POOL_SIZE);
+        if (!c->pool) {
+            c->pool_left = 0;
+            return NULL;
+        }
+        c->pool_left = POOL_SIZE;
+    }
+    p = c->pool;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    c->pool += n + 1;
+    c->pool_left -= n + 1;
+    return p;
+}
+
+/* Under a ".wh..wh.*" directory (AUFS's ".wh..wh.plnk" of hard-link targets, ...). */
+static bool in_meta_dir(const char *path)
+{
+    const char *p = path;
+
+    for (;;) {
+        const char *slash = strchr(p, '/');
+
+        if (!slash)
+            return false;
+        if (strncmp(p, WH_META, strlen(WH_META)) == 0)
+            return true;
+        p = slash + 1;
+    }
+}
+
+/*
+ * The whiteout conventions (OCI image spec, layer changesets): ".wh.NAME" removes NAME
+ * from lower layers, ".wh..wh..opq" hides the lower contents of its directory, other
+ * ".wh..wh." names (and what is under them) are AUFS bookkeeping that means nothing to
+ * the tree: kept as BH_FT_OTHER, never read.
+ * NAME "." or ".." would reach outside the directory: kept as an ordinary entry.
+ */
+static int name_entry(struct collect *c, const struct bh_layer_entry *e, struct bh_imgfile *f)
+{
+    const char *slash = strrchr(e->path, '/');
+    const char *base = slash ? slash + 1 : e->path;
+    size_t dirlen = slash ? (size_t)(slash - e->path) : 0;
+    const char *name;
+    size_t nlen;
+    char *p;
+
+    f->type = (uint8_t)e->type;
+    if (!e->escaped && in_meta_dir(e->path)) {
+        f->type = BH_FT_OTHER;
+        return (f->path = pool_str(c, e->path, strlen(e->path))) ? 0 : BH_ENOMEM;
+    }
+    if (e->escaped || strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) != 0)
+        return (f->path = pool_str(c, e->path, strlen(e->path))) ? 0 : BH_ENOMEM;
+    if (strcmp(base, WH_OPAQUE) == 0) {
+        f->type = BH_FT_OPAQUE;
+        f->path = pool_str(c, e->path, dirlen);
+        return f->path ? 0 : BH_ENOMEM;
+    }
+    name = base + strlen(WH_PREFIX);
+    nlen = strlen(name);
+    if (strncmp(base, WH_META, strlen(WH_META)) == 0 || nlen == 0 || strcmp(name, ".") == 0 ||
+        strcmp(name, "..") == 0) {
+        f->type = BH_FT_OTHER;
+        return (f->path = pool_str(c, e->path, strlen(e->path))) ? 0 : BH_ENOMEM;
+    }
+    f->type = BH_FT_WHITEOUT;
+    f->size = 0;
+    f->link = NULL;
+    if (!slash)
+        return (f->path = pool_str(c, name, nlen)) ? 0 : BH_ENOMEM;
+    /* dir + "/" + name is no longer than the marker's own path */
+    p = (char *)pool_str(c, e->path, dirlen + 1 + nlen);
+    if (!p)
+        return BH_ENOMEM;
+    memcpy(p + dirlen + 1, name, nlen);
+    f->path = p;
+    return 0;
+}
+
+/*
+ * Pull the entry's content into c->content until it holds more than max bytes or the
+ * content ends: c->content.len > max afterwards means the file is longer than max.
+ */
+static int pull(struct collect *c, struct bh_layer_content *lc, size_t max, struct bh_err *err)
+{
+    size_t got, want;
+    int rc;
+
+    while (c->content.len <= max) {
+        want = max + 1 - c->content.len < CHUNK ? max + 1 - c->content.len : CHUNK;
+        rc = bh_layer_content_read(lc, c->chunk, want, &got, err);
+        if (rc < 0)
+            return rc;
+        if (got == 0)
+            return 0;
+        bh_buf_append(&c->content, c->chunk, got);
+        if (c->content.failed)
+            return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading a layer");
+    }
+    return 0;
+}
+
+static int capture(struct collect *c, const struct bh_imgfile *f)
+{
+    struct bh_imgcapture *cap = BH_PUSH(c->a, c->captures, c->ncaptures, c->capcaptures);
+    size_t len = c->content.len < BH_MAX_CAPTURE_BYTES ? c->content.len : BH_MAX_CAPTURE_BYTES;
+
+    if (!cap)
+        return BH_ENOMEM;
+    cap->path = f->path;
+    cap->layer = c->layer;
+    cap->data = bh_arena_strndup(c->a, c->content.ptr ? c->content.ptr : "", len);
+    cap->len = len;
+    cap->truncated = c->content.len > BH_MAX_CAPTURE_BYTES;
+    return cap->data ? 0 : BH_ENOMEM;
+}
+
+static int scan_secrets(struct collect *c, const struct bh_imgfile *f, struct bh_err *err)
+{
+    struct bh_secretmatch *m = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    rc = bh_secretscan_buf(c->o->secrets, c->scratch, c->a, f->path, c->content.ptr, c->content.len,
+                           &m, &n, err);
+    if (rc < 0)
+        return rc;
+    for (i = 0; i < n; i++) {
+        struct bh_secrethit *h = BH_PUSH(c->a, c->secrets, c->nsecrets, c->capsecrets);
+
+        if (!h)
+            return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory scanning for secrets");
+        /* the merge tells the hits of one file by this shared pointer (model/image.c) */
+        h->path = f->path;
+        h->layer = c->layer;
+        h->kind = m[i].kind;
+        h->what = m[i].what;
+        h->line = m[i].line;
+        h->excerpt = m[i].excerpt;
+    }
+    return 0;
+}
+
+/* Captures and secret scanning of one regular file, reading its content once. */
+static int read_content(struct collect *c, const struct bh_imgfile *f, bool escaped,
+                        struct bh_layer_content *lc, struct bh_err *err)
+{
+    bool want = !escaped && bh_imgcollect_wants(f->path);
+    bool scan = c->o && c->o->secrets && f->size > 0 && f->size <= BH_MAX_SECRET_SCAN_BYTES;
+    size_t max;
+    int rc;
+
+    if (!want && !scan)
+        return 0;
+    bh_buf_reset(&c->content);
+    if (!want) {
+        /* most files are binaries: look at the start before pulling the rest */
+        rc = pull(c, lc, TEXT_PROBE, err);
+        if (rc < 0)
+            return rc;
+        if (!bh_secretscan_is_text(c->content.ptr ? c->content.ptr : "",
+                                   c->content.len < TEXT_PROBE ? c->content.len : TEXT_PROBE))
+            return 0;
+    }
+    max = want ? BH_MAX_CAPTURE_BYTES : 0;
+    if (scan && max < BH_MAX_SECRET_SCAN_BYTES)
+        max = BH_MAX_SECRET_SCAN_BYTES;
+    rc = pull(c, lc, max, err);
+    if (rc < 0)
+        return rc;
+    if (want) {
+        rc = capture(c, f);
+        if (rc < 0)
+            return bh_err_set(err, rc, NULL, 0, 0, "out of memory capturing '%s'", f->path);
+    }
+    /* the declared size decided; content longer than the limit is not scanned either */
+    if (scan && c->content.len <= BH_MAX_SECRET_SCAN_BYTES &&
+        bh_secretscan_is_text(c->content.ptr ? c->content.ptr : "", c->content.len))
+        return scan_secrets(c, f, err);
+    return 0;
+}
+
+static int on_entry(void *ctx, const struct bh_layer_entry *e, struct bh_layer_content *lc,
+                    struct bh_err *err)
+{
+    struct collect *c = ctx;
+    struct bh_imgfile f;
+    int rc;
+
+    memset(&f, 0, sizeof(f));
+    f.size = e->size;
+    f.mode = e->mode & 07777;
+    f.uid = e->uid;
+    f.gid = e->gid;
+    f.layer = (uint16_t)c->layer;
+    f.flags = (uint8_t)((e->has_fcaps ? BH_IMGF_FCAPS : 0) | (e->escaped ? BH_IMGF_ESCAPED : 0));
+    if (e->link) {
+        f.link = pool_str(c, e->link, strlen(e->link));
+        if (!f.link)
+            return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading a layer");
+    }
+    rc = name_entry(c, e, &f);
+    if (rc < 0)
+        return bh_err_set(err, rc, NULL, 0, 0, "out of memory reading a layer");
+    bh_buf_append(&c->files, (const char *)&f, sizeof(f));
+    if (c->files.failed)
+        return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading a layer");
+    c->nfiles++;
+    if (lc && f.type == BH_FT_REG)
+        return read_content(c, &f, e->escaped, lc, err);
+    return 0;
+}
+
+static void on_progress(void *ctx, uint64_t n)
+{
+    struct collect *c = ctx;
+
+    if (c->o && c->o->progress)
+        c->o->progress(c->o->progress_ctx, n);
+}
+
+int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
+                        const char *label, int layer, const struct bh_imgcollect_opts *o,
+                        struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err)
+{
+    struct collect c;
+    struct bh_layer_sink sink;
+    size_t max_content = BH_MAX_CAPTURE_BYTES > BH_MAX_SECRET_SCAN_BYTES ? BH_MAX_CAPTURE_BYTES
+                                                                         : BH_MAX_SECRET_SCAN_BYTES;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&c, 0, sizeof(c));
+    c.a = a;
+    c.layer = layer;
+    c.o = o;
+    bh_buf_init(&c.files, (size_t)BH_MAX_LAYER_ENTRIES * sizeof(struct bh_imgfile));
+    bh_buf_init(&c.content, max_content + 1);
+    c.chunk = bh_arena_alloc(a, CHUNK);
+    if (!c.chunk) {
+        rc = bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading layer '%s'", label);
+        goto out;
+    }
+    if (o && o->secrets) {
+        rc = bh_secretscan_scratch(o->secrets, &c.scratch, err);
+        if (rc < 0)
+            goto out;
+    }
+    sink.entry = on_entry;
+    sink.progress = on_progress;
+    sink.ctx = &c;
+    rc = bh_layer_scan(in, comp, label, &sink, st, err);
+    /* what was collected is kept also on error: the caller may report a partial layer */
+    if (c.nfiles) {
+        out->files = bh_arena_alloc(a, c.nfiles * sizeof(*out->files));
+        if (!out->files) {
+            if (rc == 0)
+                rc = bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading layer '%s'",
+                                label);
+        } else {
+            memcpy(out->files, c.files.ptr, c.nfiles * sizeof(*out->files));
+            out->nfiles = c.nfiles;
+        }
+    }
+    out->captures = c.captures;
+    out->ncaptures = c.ncaptures;
+    out->secrets = c.secrets;
+    out->nsecrets = c.nsecrets;
+out:
+    if (c.scratch)
+        bh_secretscratch_free(c.scratch);
+    bh_buf_release(&c.files);
+    bh_buf_release(&c.content);
+    return rc;
+}
