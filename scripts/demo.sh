@@ -19,3 +19,16 @@ echo
 echo "### bulkhead config examples/fixed"
 rc=0; "$bh" config --color=always examples/fixed || rc=$?
 echo "(exit code $rc)"
+echo
+# images are built from the specs in examples/*-image/ (no daemon, no network)
+imgdir=build/release/examples
+mkdir -p "$imgdir"
+python3 tests/images/mkimage.py examples/unsafe-image/image.json "$imgdir/unsafe-image.tar"
+python3 tests/images/mkimage.py examples/fixed-image/image.json "$imgdir/fixed-image.tar"
+echo "### bulkhead image $imgdir/unsafe-image.tar"
+rc=0; "$bh" image --color=always "$imgdir/unsafe-image.tar" || rc=$?
+echo "(exit code $rc: findings remain)"
+echo
+echo "### bulkhead image $imgdir/fixed-image.tar"
+rc=0; "$bh" image --color=always "$imgdir/fixed-image.tar" || rc=$?
+echo "(exit code $rc)"

@@ -932,6 +932,23 @@ static int load_path(struct loader *L, const char *path, const char *selector)
     return rc;
 }
 
+/* A name the user meant as a file, even though it does not exist: never a registry pull. */
+static bool looks_like_path(const char *t)
+{
+    static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.zst", ".oci", NULL};
+    size_t i, n = strlen(t);
+
+    if (t[0] == '/' || t[0] == '.' || t[0] == '~')
+        return true;
+    for (i = 0; exts[i]; i++) {
+        size_t l = strlen(exts[i]);
+
+        if (n > l && strcmp(t + n - l, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 int bh_imgload(struct bh_arena *a, const char *target, const struct bh_imgload_opts *o,
                struct bh_image **imgs, size_t *n, struct bh_err *err)
 {
@@ -986,6 +1003,8 @@ int bh_imgload(struct bh_arena *a, const char *target, const struct bh_imgload_o
             : split_oci_selector(&L, p, &path, &sel)
                 ? load_path(&L, path, sel)
                 : bh_err_set(err, BH_EIO, target, 0, 0, "cannot read '%s': %s", p, strerror(errno));
+    } else if (looks_like_path(target)) {
+        rc = bh_err_set(err, BH_EIO, target, 0, 0, "cannot read '%s': %s", target, strerror(errno));
     } else {
         struct bh_imageref r;
 

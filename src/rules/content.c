@@ -2027,7 +2027,7 @@ static void check_health(struct bh_rule_ctx *c, const struct bh_buildspec *bs)
                        "image, so nothing tells the engine the service is stuck");
     else if (bs->origin == BH_BS_IMAGE)
         bh_rule_report(c, &bs->stages[f].loc, NULL,
-                       "the image config has no Healthcheck, so a hung service still counts as "
+                       "the image config has no HEALTHCHECK, so a hung service still counts as "
                        "running");
     else
         bh_rule_report(c, &bs->stages[f].loc, label(c, bs, f),

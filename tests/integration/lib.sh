@@ -212,3 +212,91 @@ registry_start() {
 
 # it_time_ms: milliseconds since the epoch (for timing lines).
 it_time_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# --- more than one registry at a time (tests/integration/sources); added after the above.
+
+# registry_start_named NAME [AUTH_YAML]: another docker-registry on 127.0.0.1 with its own
+# storage under $T/reg-NAME and an optional `auth:` block (YAML, already indented by two
+# spaces under `auth:`). Sets REG_ADDR_<NAME> (host:port); the process is stopped at cleanup.
+registry_start_named() {
+    local name=$1 auth=${2:-} port addr i dir
+    port=$(free_port)
+    addr="127.0.0.1:$port"
+    dir="$T/reg-$name"
+    mkdir -p "$dir/data"
+    {
+        echo "version: 0.1"
+        echo "log: {level: warn, accesslog: {disabled: true}}"
+        echo "storage:"
+        echo "  filesystem: {rootdirectory: $dir/data}"
+        echo "  delete: {enabled: false}"
+        echo "http:"
+        echo "  addr: $addr"
+        if [ -n "$auth" ]; then echo "auth:"; printf '%s\n' "$auth"; fi
+    } >"$dir/config.yml"
+    it_spawn "REGISTRY_$name" "$dir/log" docker-registry serve "$dir/config.yml"
+    printf -v "REG_ADDR_$name" '%s' "$addr"
+    local pidvar="REGISTRY_${name}_PID"
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "${!pidvar}" 2>/dev/null || break
+        case "$(curl -s -o /dev/null -w '%{http_code}' "http://$addr/v2/")" in 200 | 401) return 0 ;; esac
+        sleep 0.1
+    done
+    it_log "docker-registry $name did not answer on $addr; its log:"
+    tail -n 30 "$dir/log" | sed 's/^/#   /' >&2
+    it_fail "docker-registry $name did not start on $addr"
+}
+
+# registry_start_htpasswd NAME USER PASS: registry_start_named with Basic auth (bcrypt).
+registry_start_htpasswd() {
+    local name=$1 user=$2 pass=$3
+    command -v htpasswd >/dev/null || it_fail "htpasswd not installed (apache2-utils)"
+    mkdir -p "$T/reg-$name"
+    htpasswd -Bbn "$user" "$pass" >"$T/reg-$name.htpasswd" || it_fail "htpasswd failed"
+    registry_start_named "$name" "  htpasswd: {realm: bulkhead-test, path: $T/reg-$name.htpasswd}"
+}
+
+# registry_start_token NAME USER PASS: registry_start_named with token auth, plus the test
+# token server (registry/tokenserver.py: RS256 JWTs for USER:PASS, an empty grant for
+# anonymous clients) on its own port. Sets TOKEN_ADDR; token requests are logged to
+# $T/token-NAME.log.
+registry_start_token() {
+    local name=$1 user=$2 pass=$3 i
+    python3 -c 'import cryptography' 2>/dev/null || it_fail "python3-cryptography not installed"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/token-$name.key" \
+        -out "$T/token-$name.crt" -days 1 -subj /CN=bulkhead-test-token-issuer >/dev/null 2>&1 \
+        || it_fail "openssl could not make the token signing certificate"
+    TOKEN_ADDR="127.0.0.1:$(free_port)"
+    it_spawn "TOKENSERVER_$name" "$T/token-$name.err" python3 "$IT_LIB_DIR/registry/tokenserver.py" \
+        "${TOKEN_ADDR#*:}" "$T/token-$name.key" "$T/token-$name.crt" bh-issuer "$user" "$pass" \
+        "$T/token-$name.log"
+    for ((i = 0; i < 100; i++)); do
+        curl -s -o /dev/null --max-time 1 "http://$TOKEN_ADDR/" && break
+        sleep 0.1
+    done
+    curl -s -o /dev/null --max-time 1 "http://$TOKEN_ADDR/" \
+        || it_fail "token server did not start: $(head -c 400 "$T/token-$name.err")"
+    registry_start_named "$name" "  token:
+    realm: http://$TOKEN_ADDR/token
+    service: bh-registry
+    issuer: bh-issuer
+    rootcertbundle: $T/token-$name.crt"
+}
+
+# docker_config_auth DIR HOST USER PASS...: write DIR/config.json with `auths` entries for
+# the HOST USER PASS triples (DOCKER_CONFIG=DIR then hands them to bulkhead).
+docker_config_auth() {
+    local dir=$1; shift
+    mkdir -p "$dir"
+    python3 - "$dir/config.json" "$@" <<'PYEOF'
+import base64, json, sys
+out, rest = sys.argv[1], sys.argv[2:]
+auths = {}
+for i in range(0, len(rest) - 2, 3):
+    host, user, pw = rest[i:i + 3]
+    auths[host] = {"auth": base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()}
+with open(out, "w") as f:
+    json.dump({"auths": auths}, f)
+PYEOF
+    chmod 600 "$dir/config.json"
+}
