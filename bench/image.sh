@@ -10,6 +10,7 @@
 #   floor par   the same, one igzip per layer, all at once (bulkhead reads layers in parallel)
 #   bulkhead    build/release/bulkhead image (wall time, peak RSS by /usr/bin/time -f %M)
 #   no-secret   the same with --no-secret-scan (what content scanning costs)
+#   cpu ratio   user+sys CPU seconds of bulkhead / of the seq floor (less sensitive to load)
 # and prints each run and the medians: ratio bulkhead/floor (the main figure uses the seq
 # floor), peak RSS, and for small-N RSS per file = (RSS - RSS of the one-file image) / N.
 # Targets (issue 4): ratio <= 1.3, RSS <= 64 MB + 64 B per file.
@@ -98,19 +99,22 @@ fi
 
 tmp=$(mktemp -d /tmp/bh-bench-image.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-scan() { # IMAGE [OPTION...] -> "seconds rss_kb"
+scan() { # IMAGE [OPTION...] -> "wall_seconds rss_kb cpu_seconds"
     local img=$1; shift
     local t0 t1 rc=0
     t0=$(now)
-    /usr/bin/time -f %M -o "$tmp/rss" "$bh" image -q -f json -o "$tmp/out.json" --exit-code 0 \
-        "$@" "$img" 2>"$tmp/err" || rc=$?
+    /usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$bh" image -q -f json -o "$tmp/out.json" \
+        --exit-code 0 "$@" "$img" 2>"$tmp/err" || rc=$?
     t1=$(now)
     [ "$rc" -eq 0 ] || { echo "image.sh: bulkhead exited $rc on $img:" >&2; cat "$tmp/err" >&2; exit 1; }
-    echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$tmp/rss")"
+    echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$tmp/rss" | awk '{print $1, $2 + $3}')"
+}
+floor_seq() { # LAYER... : igzip -dc one after another; CPU seconds into $tmp/fcpu
+    /usr/bin/time -f '%U %S' -o "$tmp/fcpu" bash -c 'for l; do igzip -dc "$l" > /dev/null; done' _ "$@"
 }
 echo "machine: $(nproc) CPUs, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bulkhead: $bh (--parallel default: one layer per CPU); $runs runs; medians"
-read -r _ base_rss < <(scan "$cache/tiny/image.tar")
+read -r _ base_rss _ < <(scan "$cache/tiny/image.tar")
 echo "baseline: one-file image peak RSS $((base_rss / 1024)) MB"
 for name in "${images[@]}"; do
     dir=$cache/$name
@@ -119,22 +123,26 @@ for name in "${images[@]}"; do
     printf '\n== %s: %d layers, %d MB gzip, %d MB tar, %d entries\n' "$name" "${#layers[@]}" \
         $((zb / 1000000)) $((ub / 1000000)) "$entries"
     cat "${layers[@]}" "$dir/image.tar" > /dev/null # page cache warm for all
-    fs=() fp=() bt=() br=() nt=() nr=() rs=() rp=()
+    fs=() fp=() bt=() br=() nt=() nr=() rs=() rp=() cr=()
     for r in $(seq "$runs"); do
-        t0=$(now); for l in "${layers[@]}"; do igzip -dc "$l" > /dev/null; done; t1=$(now)
+        t0=$(now); floor_seq "${layers[@]}"; t1=$(now)
         for l in "${layers[@]}"; do igzip -dc "$l" > /dev/null & done; wait; t2=$(now)
-        read -r b brss < <(scan "$dir/image.tar")
-        read -r n nrss < <(scan "$dir/image.tar" --no-secret-scan)
+        fcpu=$(awk '{print $1 + $2}' "$tmp/fcpu")
+        read -r b brss bcpu < <(scan "$dir/image.tar")
+        read -r n nrss _ < <(scan "$dir/image.tar" --no-secret-scan)
+        cr+=("$(echo "$bcpu / $fcpu" | bc -l)")
         fs+=("$(echo "$t1 - $t0" | bc -l)") fp+=("$(echo "$t2 - $t1" | bc -l)")
         bt+=("$b") br+=("$brss") nt+=("$n") nr+=("$nrss")
         rs+=("$(echo "$b / ${fs[-1]}" | bc -l)") rp+=("$(echo "$b / ${fp[-1]}" | bc -l)")
-        printf 'run %d: floor seq %6.2fs  par %6.2fs | bulkhead %6.2fs %5d MB | no-secret %6.2fs %5d MB | ratio seq %.2f par %.2f\n' \
-            "$r" "${fs[-1]}" "${fp[-1]}" "$b" $((brss / 1024)) "$n" $((nrss / 1024)) "${rs[-1]}" "${rp[-1]}"
+        printf 'run %d: floor seq %6.2fs  par %6.2fs | bulkhead %6.2fs %5d MB | no-secret %6.2fs %5d MB | ratio seq %.2f par %.2f cpu %.2f\n' \
+            "$r" "${fs[-1]}" "${fp[-1]}" "$b" $((brss / 1024)) "$n" $((nrss / 1024)) "${rs[-1]}" "${rp[-1]}" "${cr[-1]}"
     done
     mb=$(med "${bt[@]}") mn=$(med "${nt[@]}") mr=$(med "${br[@]}")
     printf 'median %s: floor seq %.2fs, floor par %.2fs; bulkhead %.2fs (%.0f MB/s of tar), ratio %.2f to the seq floor (%.2f to the par floor); peak RSS %.0f MB\n' \
         "$name" "$(med "${fs[@]}")" "$(med "${fp[@]}")" "$mb" "$(echo "$ub / 1000000 / $mb" | bc -l)" \
         "$(med "${rs[@]}")" "$(med "${rp[@]}")" "$(echo "$mr / 1024" | bc -l)"
+    printf 'median %s: CPU time (user+sys) bulkhead/igzip %.2f (load-independent; wall ratio < cpu ratio means the layers overlapped)\n' \
+        "$name" "$(med "${cr[@]}")"
     printf 'median %s --no-secret-scan: %.2fs, peak RSS %.0f MB; secret scanning costs %.0f%% of the wall time\n' \
         "$name" "$mn" "$(echo "$(med "${nr[@]}") / 1024" | bc -l)" "$(echo "($mb - $mn) * 100 / $mb" | bc -l)"
     if [ "$name" = "small-$nfiles" ]; then

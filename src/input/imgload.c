@@ -64,6 +64,7 @@ struct loader {
     const struct bh_imgload_opts *o;
     struct bh_err *err;
     const char *platform;
+    const char *config_name; /* member or digest of the config being parsed, for errors */
     /* sources: exactly one is set */
     struct bh_imgsrc *src;
     struct bh_registry_image *reg;
@@ -207,8 +208,19 @@ static int image_config(struct loader *L, struct bh_image *img, const char *conf
     int rc;
 
     rc = bh_imgconfig_parse(L->a, img->target, config, len, &img->build, &img->meta, L->err);
-    if (rc)
+    if (rc) {
+        /* say which document failed: the config, not the archive as a whole */
+        char msg[sizeof(L->err->msg) + 512];
+        int k = snprintf(msg, sizeof(msg), "image config %.400s: %s",
+                         L->config_name ? L->config_name : "", L->err->msg);
+        size_t m = k < 0 ? 0 : (size_t)k;
+
+        if (m >= sizeof(L->err->msg))
+            m = sizeof(L->err->msg) - 1;
+        memcpy(L->err->msg, msg, m);
+        L->err->msg[m] = '\0';
         return rc;
+    }
     if (img->meta.os && img->meta.architecture)
         img->platform = bh_arena_printf(L->a, "%s/%s%s%s", img->meta.os, img->meta.architecture,
                                         img->meta.variant ? "/" : "",
@@ -271,6 +283,7 @@ static int from_save_entry(struct loader *L, const struct bh_saveentry *e, size_
                 return rc;
         }
     }
+    L->config_name = e->config;
     rc = image_config(L, img, config, len, e->nlayers);
     if (rc)
         return rc;
@@ -352,6 +365,7 @@ static int from_manifest(struct loader *L, const struct bh_descriptor *d, const 
     rc = verify_blob(L, "config", m.config.digest, config, clen);
     if (rc)
         return rc;
+    L->config_name = m.config.digest;
     rc = image_config(L, img, config, clen, m.nlayers);
     if (rc)
         return rc;
@@ -877,6 +891,7 @@ static int load_registry(struct loader *L)
     img->user_ref = L->target;
     img->manifest_digest = L->reg->manifest_digest;
     img->config_digest = L->reg->manifest.config.digest;
+    L->config_name = L->reg->manifest.config.digest;
     rc = image_config(L, img, L->reg->config, L->reg->config_len, L->reg->manifest.nlayers);
     if (rc)
         return rc;

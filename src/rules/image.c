@@ -402,6 +402,8 @@ static void report_dups(struct bh_rule_ctx *c, const struct bh_image *img,
     const char *shown = abs_path(c->arena, cp->path);
     size_t i, j;
 
+    if (n < 2 || !v) /* no account lines, or one: nothing can be shared */
+        return;
     qsort(v, n, sizeof(*v), cmp_acct);
     for (i = 0; i < n; i = j) {
         const char *names = "";
@@ -604,6 +606,29 @@ static void check_integrity(struct bh_rule_ctx *c, const struct bh_image *img)
                            "%s: the uncompressed content's sha256 is %s but the config's "
                            "rootfs.diff_ids declares %s",
                            name, l->got_diff_id, l->diff_id);
+    }
+    /* names that climb out of the root are kept out of the tree; say so, once per layer */
+    for (i = 0; i < img->nlayers; i++) {
+        const struct bh_imgfile *first = NULL;
+        size_t k, count = 0;
+
+        for (k = 0; k < img->nfiles; k++) {
+            if (img->files[k].layer != i || !(img->files[k].flags & BH_IMGF_ESCAPED))
+                continue;
+            if (!first)
+                first = &img->files[k];
+            count++;
+        }
+        if (first) {
+            struct bh_loc loc = iloc(img, bh_arena_printf(c->arena, "layers[%zu]", i), 0);
+
+            bh_rule_report(c, &loc, NULL,
+                           "%s holds %zu entr%s whose name climbs out of the image root (first: "
+                           "'%s'); a runtime that extracted it naively would write outside the "
+                           "container's filesystem, so the layer was crafted or corrupted",
+                           layer_name(c->arena, img, (int)i), count, count == 1 ? "y" : "ies",
+                           first->path);
+        }
     }
     if (img->meta.ndiff_ids > 0 && img->nlayers != img->meta.ndiff_ids) {
         struct bh_loc loc = iloc(img, "rootfs.diff_ids", 0);

@@ -324,6 +324,21 @@ def case_traversal(d, case):
     return image(d, case, [Blob(t)])
 
 
+def case_whiteout_escape(d, case):
+    """Whiteout markers named above the root, or naming "." and "..": none may delete the
+    lower layer's /etc/passwd (its extra UID 0 account must still be reported)."""
+    low = tar(member("etc/", kind=b"5", mode=0o755), member("etc/passwd", PASSWD_UID0))
+    up = tar(member("../.wh.etc", b""),
+             member("a/../../.wh.etc", b""),
+             member("../etc/.wh.passwd", b""),
+             member("../.wh..wh..opq", b""),
+             member("etc/.wh..", b""),
+             member("etc/.wh.", b""),
+             member(".wh..", b""),
+             member("etc/.wh..wh.plnk/.wh.passwd", b""))
+    return image(d, case, [Blob(low), Blob(up)])
+
+
 def case_traversal_control(d, case):
     """The same passwd under names that stay inside the root: IMG-UID0 must fire, which
     shows the traversal case would have been caught had the entry landed."""
@@ -352,6 +367,12 @@ def symlink_loop_layers(hops):
           member("etc/apk/repositories", kind=b"2", link="../../dirloop/etc/apk/repositories")]
     for i in range(2000):
         m.append(member("long/l%d" % i, kind=b"2", link="l%d" % ((i + 1) % 2000)))
+    # hard links: to themselves, to each other, to nothing, setuid through a link
+    m += [member("hl/self", kind=b"1", link="hl/self"),
+          member("hl/a", kind=b"1", link="hl/b"),
+          member("hl/b", kind=b"1", link="hl/a"),
+          member("hl/none", kind=b"1", link="does/not/exist", mode=0o4755),
+          member("hl/dir", kind=b"1", link="etc")]
     return tar(*m)
 
 
