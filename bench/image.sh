@@ -72,13 +72,14 @@ gen() { # NAME COMMAND... : build $cache/NAME once (image.tar is renamed into pl
     local name=$1; shift
     [ -f "$cache/$name/image.tar" ] && return 0
     echo "building $name (once, cached in $cache/$name) ..." >&2
-    rm -rf "$cache/$name"; mkdir -p "$cache/$name"
+    rm -rf "${cache:?}/$name"; mkdir -p "$cache/$name"
     "$@" "$cache/$name" >&2
     # sizes for the report: compressed, uncompressed, entries
-    local z u e
-    z=$(cat $(cat "$cache/$name/layers.txt") | wc -c)
-    u=$(for l in $(cat "$cache/$name/layers.txt"); do igzip -dc "$l"; done | wc -c)
-    e=$(for l in $(cat "$cache/$name/layers.txt"); do igzip -dc "$l" | tar -tf - ; done | wc -l)
+    local z u e ls
+    mapfile -t ls < "$cache/$name/layers.txt"
+    z=$(cat "${ls[@]}" | wc -c)
+    u=$(for l in "${ls[@]}"; do igzip -dc "$l"; done | wc -c)
+    e=$(for l in "${ls[@]}"; do igzip -dc "$l" | tar -tf -; done | wc -l)
     echo "$z $u $e" > "$cache/$name/meta"
 }
 mk_dev() {
@@ -110,6 +111,7 @@ scan() { # IMAGE [OPTION...] -> "wall_seconds rss_kb cpu_seconds"
     echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$tmp/rss" | awk '{print $1, $2 + $3}')"
 }
 floor_seq() { # LAYER... : igzip -dc one after another; CPU seconds into $tmp/fcpu
+    # shellcheck disable=SC2016 # $l is the inner shell's
     /usr/bin/time -f '%U %S' -o "$tmp/fcpu" bash -c 'for l; do igzip -dc "$l" > /dev/null; done' _ "$@"
 }
 echo "machine: $(nproc) CPUs, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

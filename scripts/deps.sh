@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|test]   (test adds what only the test suite needs)
 set -euo pipefail
 want=(gcc clang meson ninja-build pkg-config libfyaml-dev libjansson-dev libarchive-dev libisal-dev
-      libzstd-dev libssl-dev libcurl4-openssl-dev libvectorscan-dev python3 bc)
+      libzstd-dev libssl-dev libcurl4-openssl-dev libvectorscan-dev libsqlite3-dev python3 bc)
 if [ "${1:-build}" = test ]; then
     want+=(libcmocka-dev libclang-rt-14-dev python3 python3-jsonschema npm time
            docker.io docker-registry skopeo busybox-static apache2-utils

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -82,6 +83,7 @@ struct loader {
     /* workers */
     pthread_mutex_t mu;
     struct job *jobs;
+    size_t *order; /* job indices, largest layer first, so workers finish together */
     size_t njobs, next;
     struct bh_imgprogress prog;
     struct timespec last;
@@ -528,7 +530,7 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&L->mu);
             return NULL;
         }
-        j = &L->jobs[L->next++];
+        j = &L->jobs[L->order[L->next++]];
         bh_err_init(&j->err);
         memset(&rd, 0, sizeof(rd));
         label =
@@ -568,6 +570,30 @@ static void record(struct loader *L, struct bh_imglayer *ly, int rc, const struc
     ly->entries = st->entries;
 }
 
+static const struct job *sort_jobs_base;
+
+static int by_size_desc(const void *pa, const void *pb)
+{
+    const struct job *a = &sort_jobs_base[*(const size_t *)pa];
+    const struct job *b = &sort_jobs_base[*(const size_t *)pb];
+    int64_t sa = a->img->layers[a->layer].size, sb = b->img->layers[b->layer].size;
+
+    if (sa != sb)
+        return sa > sb ? -1 : 1;
+    return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+/* Largest layers first: the longest pass starts at once instead of last. */
+static void qsort_jobs(struct loader *L)
+{
+    static pthread_mutex_t sort_mu = PTHREAD_MUTEX_INITIALIZER;
+
+    pthread_mutex_lock(&sort_mu);
+    sort_jobs_base = L->jobs;
+    qsort(L->order, L->njobs, sizeof(*L->order), by_size_desc);
+    pthread_mutex_unlock(&sort_mu);
+}
+
 /* Run every layer of every image through the workers, then merge each image. */
 static int run_layers(struct loader *L)
 {
@@ -597,6 +623,23 @@ static int run_layers(struct loader *L)
         }
     }
     L->prog.layers_total = total;
+    L->order = bh_arena_calloc(L->a, total ? total : 1, sizeof(*L->order));
+    if (!L->order)
+        return nomem(L);
+    for (i = 0; i < L->njobs; i++) {
+        struct bh_imglayer *ly = &L->jobs[i].img->layers[L->jobs[i].layer];
+        uint64_t sz = 0;
+        bool found = false;
+        struct bh_err e;
+
+        /* docker-save archives declare no sizes: take the member's */
+        bh_err_init(&e);
+        if (ly->size < 0 && L->src && ly->member &&
+            bh_imgsrc_stat(L->src, ly->member, &found, &sz, &e) == 0 && found)
+            ly->size = (int64_t)sz;
+        L->order[i] = i;
+    }
+    qsort_jobs(L);
     nthreads = L->o->parallel;
     if (nthreads == 0) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);

@@ -25,5 +25,6 @@ only_in zstd.h src/input/layer.c
 only_in openssl/ src/input/layer.c
 only_in curl/ src/net/http.c
 only_in hs.h src/input/secretscan.c
+only_in sqlite3.h src/input/sqlite.c
 printers=$(grep -rlE '\b(printf|puts|fputs|fprintf)\s*\((stdout|stderr|")' src --include='*.c' | grep -vE '^src/(cmd/|main\.c|report/)' | tr '\n' ' ')
 if [ -z "$printers" ]; then ok "style: only cmd/ and report writers print"; else not_ok "style: library code prints: $printers"; fi

@@ -1,0 +1,55 @@
+/*
+ * pkgdb.h - readers of OS package databases and OS identity: dpkg `status`
+ * (and the files of distroless status.d directories, same format), apk `installed`, rpm
+ * databases in all three formats (rpmdb.sqlite, BerkeleyDB Packages, NDB
+ * Packages.db; header blobs parsed by our own code), and os-release and
+ * friends. Bytes in, struct bh_package out; nothing is judged here.
+ */
+#ifndef BH_PKGDB_H
+#define BH_PKGDB_H
+
+#include "core/err.h"
+#include "model/package.h"
+
+#include <stddef.h>
+
+struct bh_arena;
+
+/* The OS an image or root filesystem says it is. */
+struct bh_osinfo {
+    const char *id;         /* "debian", "alpine", "rhel", ... (lower case) */
+    const char *version_id; /* "12", "3.20.3", "9.4"; or NULL */
+    const char *codename;   /* "bookworm"; or NULL */
+    const char *pretty;     /* PRETTY_NAME; or NULL */
+    const char *id_like;    /* ID_LIKE; or NULL */
+};
+
+/*
+ * Each reader parses (data, len), the content of file, and appends to *out (arrays in a),
+ * setting path = file and layer on every package. Errors: BH_EPARSE naming file and the
+ * line (text formats) or byte offset (binary formats); BH_ELIMIT past the limits in
+ * core/limits.h; BH_ENOMEM. Entries that are not installed (dpkg status other than
+ * "install ok installed") are skipped, not errors.
+ */
+int bh_pkgdb_dpkg(struct bh_arena *a, const char *file, const char *data, size_t len, int layer,
+                  struct bh_packages *out, struct bh_err *err);
+int bh_pkgdb_apk(struct bh_arena *a, const char *file, const char *data, size_t len, int layer,
+                 struct bh_packages *out, struct bh_err *err);
+/* The three rpm formats, told apart by their magic bytes. */
+int bh_pkgdb_rpm(struct bh_arena *a, const char *file, const void *data, size_t len, int layer,
+                 struct bh_packages *out, struct bh_err *err);
+
+/*
+ * OS identity from the content of os-release (file "etc/os-release" or
+ * "usr/lib/os-release"), or the one-line release files (etc/debian_version,
+ * etc/alpine-release, etc/redhat-release, ...): fills what the file says, leaving the
+ * rest. BH_EPARSE for a file it cannot read.
+ */
+int bh_pkgdb_osinfo(struct bh_arena *a, const char *file, const char *data, size_t len,
+                    struct bh_osinfo *out, struct bh_err *err);
+
+/* The purl of p given the OS (namespace "debian", "alpine", ...; distro qualifier). */
+const char *bh_pkgdb_purl(struct bh_arena *a, const struct bh_package *p,
+                          const struct bh_osinfo *os);
+
+#endif
