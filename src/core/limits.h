@@ -129,4 +129,21 @@
  * a header past it is ignored, so a hostile server cannot grow the arena line by line. */
 #define BH_MAX_HTTP_HEADER_VALUE (64u * 1024u)
 
+/* OS package databases (input/pkgdb/): largest database read whole, most packages in one, longest
+ * line of a dpkg/apk text database, and inside an rpm header blob the most index entries and
+ * data bytes (rpm's own caps are 65535 and 256 MiB). */
+#define BH_MAX_PKGDB_BYTES (512u * 1024u * 1024u)
+#define BH_MAX_PKGDB_PACKAGES 1000000u
+#define BH_MAX_PKGDB_LINE (1u * 1024u * 1024u)
+#define BH_MAX_RPM_HEADER_TAGS 65535u
+#define BH_MAX_RPM_HEADER_DATA (256u * 1024u * 1024u)
+
+/* SQLite (input/sqlite.c): virtual machine steps one query over a database from an image may
+ * take before it is stopped (reading a whole real rpmdb.sqlite takes a few million). */
+#define BH_MAX_SQLITE_STEPS 2000000000ull
+
+/* Version ordering (vuln/version/): most parts one version string is split into where a scheme
+ * needs them all at once (Maven items, PEP 440 legacy parts); parts beyond it are ignored. */
+#define BH_MAX_VERSION_PARTS 128u
+
 #endif

@@ -35,8 +35,10 @@ bool bh_version_valid(enum bh_vscheme s, const char *v);
 
 /*
  * Compare a and b: *out is -1, 0 or 1 (a < b, equal, a > b). Returns 0, or BH_EPARSE when
- * either is not valid for the scheme (then *out is untouched). Schemes that order any
- * string (rpm, maven) never fail.
+ * either is not valid for the scheme (then *out is untouched). Schemes whose package
+ * manager orders any string never fail: rpm, maven, apk (`apk version -t` answers for
+ * versions it calls invalid) and PEP 440 (non-conforming strings take pip's legacy order,
+ * below every valid version).
  */
 int bh_version_cmp(enum bh_vscheme s, const char *a, const char *b, int *out);
 
