@@ -181,7 +181,9 @@ static const char *layer_name(struct bh_arena *a, const struct bh_image *img, in
     if (idx >= 0 && (size_t)idx < img->nlayers) {
         const struct bh_imglayer *l = &img->layers[idx];
 
-        d = l->digest ? l->digest : l->diff_id ? l->diff_id : l->got_digest;
+        /* the uncompressed content's digest is the same in an archive, an OCI layout and a
+         * registry (blob digests change with compression), so findings match across sources */
+        d = l->diff_id ? l->diff_id : l->got_diff_id ? l->got_diff_id : l->digest;
     }
     if (!d)
         return bh_arena_printf(a, "layer %d", idx);

@@ -110,7 +110,6 @@ def add_host(hp):
         entries[parent] = "/" + parent
         parent = os.path.dirname(parent)
 
-listing = query("${Package}\n", pkgs)  # validates names
 for p in pkgs:
     r = subprocess.run(["dpkg", "-L", p], capture_output=True, text=True)
     for line in r.stdout.splitlines():

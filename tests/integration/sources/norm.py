@@ -9,9 +9,11 @@ replaced by <TARGET> wherever it appears, each SUBST by its REPL (e.g. a registr
 address), and every sha256 digest by sha256:<DIGEST> (layer blobs differ between
 an uncompressed docker-save archive and a gzip registry copy). Rules whose
 messages or paths carried a digest are listed on stderr as "digest RULE".
-A report that is not one target with a findings array is an error (exit 1).
+With NORM_RAW=1 in the environment digests are left as they are (to see which
+rules carry source-dependent digests). A report that is not one target with a findings array is an error (exit 1).
 """
 import json
+import os
 import re
 import sys
 
@@ -32,6 +34,7 @@ def main():
     if not isinstance(findings, list):
         sys.exit("norm.py: %s: no findings array" % path)
     digest_rules = set()
+    raw = os.environ.get("NORM_RAW") == "1"
     lines = []
     for fd in findings:
         loc = fd.get("location") or {}
@@ -45,6 +48,8 @@ def main():
             t = SHORT.sub("<DIGEST>", DIGEST.sub("sha256:<DIGEST>", s))
             if t != s:
                 digest_rules.add(fields[0])
+            if raw:
+                t = s
             out.append(t.replace("\t", " ").replace("\n", " "))
         lines.append("\t".join(out))
     for line in sorted(lines):
