@@ -791,6 +791,10 @@ static int check_tab_after_explicit_key(struct builder *b)
         /* YAML line breaks are LF, CRLF and a lone CR (libfyaml honours all three) */
         while (end < len && t[end] != '\n' && t[end] != '\r')
             end++;
+        /* a byte order mark is not a column: "<BOM>? k:<tab>-" crashes libfyaml too */
+        if (end - start >= 3 && (unsigned char)t[start] == 0xef &&
+            (unsigned char)t[start + 1] == 0xbb && (unsigned char)t[start + 2] == 0xbf)
+            start += 3;
         c = start;
         while (c < end && t[c] == ' ')
             c++;
