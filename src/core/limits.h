@@ -146,4 +146,16 @@
  * needs them all at once (Maven items, PEP 440 legacy parts); parts beyond it are ignored. */
 #define BH_MAX_VERSION_PARTS 128u
 
+/* Language package metadata (input/pkgdb/lang.c): largest text file read (METADATA, Cargo.lock,
+ * gemspec; JSON formats are also bounded by BH_MAX_JSON_INPUT), longest license string kept
+ * (a METADATA License field may hold a whole license text; longer ones are dropped), and deepest
+ * dependencies nesting of a package-lock.json v1 tree walked. */
+#define BH_MAX_LANGPKG_BYTES (64u * 1024u * 1024u)
+#define BH_MAX_LANGPKG_LICENSE 256u
+#define BH_MAX_NPM_LOCK_DEPTH 32u
+
+/* CVSS vector strings (vuln/cvss.c): longest vector accepted. A v4.0 vector with every base,
+ * threat, environmental and supplemental metric spelled out is about 230 bytes. */
+#define BH_MAX_CVSS_VECTOR 512u
+
 #endif
