@@ -41,6 +41,16 @@ if [ -x "$BULKHEAD" ]; then
     done
 fi
 
+# the demo's release build: -O3 finds warnings (maybe-uninitialized, ...) a debug build does not
+step "build (release, -O3)"
+relbuild=build/release-check
+if [ ! -f "$relbuild/build.ninja" ]; then
+    meson setup "$relbuild" --buildtype=release -Dtests=false >&2 || echo "not ok build: release setup" | record
+else
+    meson setup --reconfigure "$relbuild" >&2 || echo "not ok build: release reconfigure" | record
+fi
+if ninja -C "$relbuild" >&2; then echo "ok build: release -O3" | record; else echo "not ok build: release -O3" | record; fi
+
 step "fuzz (clang, libFuzzer, ASan+UBSan)"
 if [ ! -f "$fuzzbuild/build.ninja" ]; then
     CC=clang meson setup "$fuzzbuild" -Dfuzz=true -Dtests=false \

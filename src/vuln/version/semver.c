@@ -127,8 +127,8 @@ int bh_version_semverlike_cmp(const char *a_core, const char *a_core_end, const 
                               const char *a_pre_end, const char *b_core, const char *b_core_end,
                               const char *b_pre, const char *b_pre_end, bool fold)
 {
-    const char *pa = a_core, *pb = b_core, *fa, *fb;
-    size_t la, lb;
+    const char *pa = a_core, *pb = b_core, *fa = NULL, *fb = NULL;
+    size_t la = 0, lb = 0;
     bool ha, hb;
     int r;
 
