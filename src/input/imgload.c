@@ -16,6 +16,7 @@
 #include "input/imgsrc.h"
 #include "input/layer.h"
 #include "input/manifest.h"
+#include "input/pkgdb/pkgdb.h"
 #include "input/registry.h"
 #include "model/imageref.h"
 
@@ -679,6 +680,8 @@ static int run_layers(struct loader *L)
             if (L->jobs[k].rc == 0)
                 parts[m] = L->jobs[k].part;
         rc = bh_image_merge(L->a, img, parts, img->nlayers, L->err);
+        if (!rc)
+            bh_pkgdb_image_os(L->a, img);
     }
     return rc;
 }
@@ -885,6 +888,8 @@ static int assemble_streamed(struct loader *L)
             }
         }
         rc = bh_image_merge(L->a, img, parts, img->nlayers, L->err);
+        if (!rc)
+            bh_pkgdb_image_os(L->a, img);
     }
     return rc;
 }

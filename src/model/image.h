@@ -9,6 +9,7 @@
 
 #include "core/err.h"
 #include "model/buildspec.h"
+#include "model/package.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -150,6 +151,8 @@ struct bh_image {
     struct bh_secrethit *secrets;
     size_t nsecrets;
     struct bh_imgtree *tree;
+    struct bh_osinfo os; /* from the final tree's release files (bh_pkgdb_image_os); id NULL
+                            when unknown */
     /* the per-layer arenas the parts live in; owned by the loader (bh_imgload_release) */
     struct bh_arena **layer_arenas;
     size_t nlayer_arenas;

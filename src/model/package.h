@@ -38,6 +38,17 @@ struct bh_package {
     int layer;               /* image layer that installed it, -1 when unknown */
 };
 
+/* The OS an image or root filesystem says it is (input/pkgdb reads it). */
+struct bh_osinfo {
+    const char *id;         /* "debian", "alpine", "rhel", ... (lower case) */
+    const char *version_id; /* "12", "3.20.3", "9.4"; or NULL */
+    const char *codename;   /* "bookworm"; or NULL */
+    const char *pretty;     /* PRETTY_NAME; or NULL */
+    const char *id_like;    /* ID_LIKE; or NULL */
+    const char *source;     /* the file it came from ("/etc/os-release"), or NULL */
+    int line;               /* line of VERSION_ID in source (1 for one-line files), 0 unknown */
+};
+
 struct bh_packages {
     struct bh_package *v;
     size_t n, cap;

@@ -779,35 +779,6 @@ static bool eol_find(const char *table, const char *id, const char *version, str
     return found;
 }
 
-/* The value of KEY in an os-release file (quotes removed), with its line; NULL when absent. */
-static const char *osr_get(struct bh_arena *a, const struct bh_imgcapture *cp, const char *key,
-                           int *line)
-{
-    const char *p, *end, *val = NULL;
-    size_t kl = strlen(key);
-    struct span l;
-    int no = 0;
-
-    for (p = cp->data, end = cp->data + cp->len; next_line(&p, end, &l);) {
-        struct span v;
-
-        no++;
-        l = span_trim(l);
-        if (l.n <= kl || strncmp(l.s, key, kl) != 0 || l.s[kl] != '=')
-            continue;
-        v.s = l.s + kl + 1;
-        v.n = l.n - kl - 1;
-        if (v.n >= 2 && (v.s[0] == '"' || v.s[0] == '\'') && v.s[v.n - 1] == v.s[0]) {
-            v.s++;
-            v.n -= 2;
-        }
-        val = bh_arena_strndup(a, v.s, v.n);
-        if (line)
-            *line = no;
-    }
-    return val;
-}
-
 /* The leading "10.13" of text, or NULL when it does not start with a digit. */
 static const char *lead_version(struct bh_arena *a, const char *s)
 {
@@ -823,82 +794,6 @@ static const char *lead_version(struct bh_arena *a, const char *s)
     while (n > 0 && s[n - 1] == '.')
         n--;
     return bh_arena_strndup(a, s, n);
-}
-
-struct osinfo {
-    const char *id, *version, *name, *source;
-    int line;
-};
-
-/* /etc/redhat-release: "CentOS Linux release 7.9.2009 (Core)" */
-static bool redhat_release(struct bh_arena *a, const char *text, struct osinfo *os)
-{
-    static const struct {
-        const char *prefix, *id;
-    } names[] = {{"Red Hat Enterprise Linux", "rhel"},
-                 {"CentOS", "centos"},
-                 {"Rocky Linux", "rocky"},
-                 {"AlmaLinux", "almalinux"},
-                 {"Oracle Linux", "ol"},
-                 {"Fedora", "fedora"},
-                 {NULL, NULL}};
-    const char *r = strstr(text, " release ");
-    size_t i, n = strcspn(text, "\n");
-
-    if (!r)
-        return false;
-    for (i = 0; names[i].prefix; i++) {
-        if (bh_str_prefix(text, names[i].prefix)) {
-            os->id = names[i].id;
-            os->version = lead_version(a, r + 9);
-            os->name = bh_arena_strndup(a, text, n);
-            return os->version != NULL;
-        }
-    }
-    return false;
-}
-
-static bool detect_os(struct bh_arena *a, const struct bh_image *img, struct osinfo *os)
-{
-    const struct bh_imgcapture *cp = cap_final(img, "etc/os-release");
-    const char *src = "etc/os-release";
-
-    memset(os, 0, sizeof(*os));
-    if (!cp) {
-        cp = cap_final(img, "usr/lib/os-release");
-        src = "usr/lib/os-release";
-    }
-    if (cp) {
-        os->id = osr_get(a, cp, "ID", NULL);
-        os->version = osr_get(a, cp, "VERSION_ID", &os->line);
-        os->name = osr_get(a, cp, "PRETTY_NAME", NULL);
-        os->source = abs_path(a, src);
-        if (os->id && os->version)
-            return true;
-    }
-    /* no os-release, or one without VERSION_ID: the distribution's own release files */
-    if ((!os->id || strcmp(os->id, "debian") == 0) &&
-        (cp = cap_final(img, "etc/debian_version")) != NULL) {
-        os->id = "debian";
-        os->version = lead_version(a, cp->data); /* "bookworm/sid" (testing) stays unknown */
-        os->source = "/etc/debian_version";
-        os->line = 1;
-        return os->version != NULL;
-    }
-    if ((!os->id || strcmp(os->id, "alpine") == 0) &&
-        (cp = cap_final(img, "etc/alpine-release")) != NULL) {
-        os->id = "alpine";
-        os->version = lead_version(a, cp->data);
-        os->source = "/etc/alpine-release";
-        os->line = 1;
-        return os->version != NULL;
-    }
-    if ((cp = cap_final(img, "etc/redhat-release")) != NULL && redhat_release(a, cp->data, os)) {
-        os->source = "/etc/redhat-release";
-        os->line = 1;
-        return true;
-    }
-    return false;
 }
 
 /* Report when the table says (id, version) is past its end of life at scan time. */
@@ -943,7 +838,7 @@ static const char *config_env(const struct bh_image *img, const char *key, const
 static void check_eol(struct bh_rule_ctx *c, const struct bh_image *img)
 {
     static const char *const py27[] = {"usr/bin/python2.7", "usr/local/bin/python2.7", NULL};
-    struct osinfo os;
+    const struct bh_osinfo *os = &img->os;
     const struct bh_kv *kv = NULL;
     const char *v;
     bool python_done = false;
@@ -951,13 +846,14 @@ static void check_eol(struct bh_rule_ctx *c, const struct bh_image *img)
 
     if (img->scan_time <= 0)
         return;
-    if (detect_os(c->arena, img, &os)) {
-        struct bh_loc loc = iloc(img, os.source, os.line);
+    /* the loader read the OS from the final tree's release files (bh_pkgdb_image_os) */
+    if (os->id && os->version_id && os->source) {
+        struct bh_loc loc = iloc(img, os->source, os->line);
 
-        eol_judge(c, img, os.id, os.version,
+        eol_judge(c, img, os->id, os->version_id,
                   bh_arena_printf(c->arena, "the image's OS %s%s%s(ID %s, version %s in %s)",
-                                  os.name ? "'" : "", os.name ? os.name : "", os.name ? "' " : "",
-                                  os.id, os.version, os.source),
+                                  os->pretty ? "'" : "", os->pretty ? os->pretty : "",
+                                  os->pretty ? "' " : "", os->id, os->version_id, os->source),
                   &loc);
     }
     /* runtimes the image makes obvious: the official images' version variables, python2.7 */

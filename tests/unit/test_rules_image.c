@@ -12,10 +12,12 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "input/pkgdb/pkgdb.h"
 #include "model/finding.h"
 #include "model/image.h"
 #include "model/policy.h"
 #include "rules/image_checks.h"
+#include "input/pkgdb/pkgdb.h"
 #include "rules/rule.h"
 
 #include <stdio.h>
@@ -96,6 +98,7 @@ static struct bh_imgcapture *capture(struct fix *f, const char *path, int layer,
 static void run(struct fix *f)
 {
     memset(&f->out, 0, sizeof(f->out));
+    bh_pkgdb_image_os(&f->a, &f->img); /* the loader's step after the merge */
     bh_rules_check_image(&f->a, &f->p, &f->img, &f->out);
 }
 

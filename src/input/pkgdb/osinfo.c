@@ -126,9 +126,10 @@ static int read_os_release(struct bh_arena *a, const char *file, const char *dat
             continue;
         if (kl == 2 && memcmp(l, "ID", 2) == 0)
             out->id = lower_dup(a, v, strlen(v));
-        else if (kl == 10 && memcmp(l, "VERSION_ID", 10) == 0)
+        else if (kl == 10 && memcmp(l, "VERSION_ID", 10) == 0) {
             out->version_id = v;
-        else if (kl == 16 && memcmp(l, "VERSION_CODENAME", 16) == 0)
+            out->line = line;
+        } else if (kl == 16 && memcmp(l, "VERSION_CODENAME", 16) == 0)
             codename = v;
         else if (kl == 15 && memcmp(l, "UBUNTU_CODENAME", 15) == 0)
             ubuntu = v;
@@ -294,4 +295,75 @@ int bh_pkgdb_osinfo(struct bh_arena *a, const char *file, const char *data, size
     if (bh_str_suffix(base, "-release") && strcmp(base, "lsb-release") != 0)
         return read_release_line(a, file, base, data, len, out, err);
     return bh_err_set(err, BH_EUNSUPPORTED, file, 0, 0, "not a known OS release file");
+}
+
+/* The captured content of path in the final tree, or NULL. */
+static const struct bh_imgcapture *final_capture(const struct bh_image *img, const char *path)
+{
+    const struct bh_imgcapture *hit = NULL;
+    size_t i;
+
+    for (i = 0; i < img->ncaptures; i++) {
+        const struct bh_imgcapture *cp = &img->captures[i];
+
+        if (!cp->shadowed && cp->data && strcmp(cp->path, path) == 0)
+            hit = cp;
+    }
+    return hit;
+}
+
+static bool image_os_from(struct bh_arena *a, const struct bh_image *img, const char *path,
+                          struct bh_osinfo *os)
+{
+    const struct bh_imgcapture *cp = final_capture(img, path);
+    struct bh_osinfo o;
+    struct bh_err e;
+
+    memset(&o, 0, sizeof(o));
+    bh_err_init(&e);
+    if (!cp || bh_pkgdb_osinfo(a, path, cp->data, cp->len, &o, &e) != 0 || !o.id)
+        return false;
+    if (o.version_id && o.line == 0)
+        o.line = 1; /* the one-line release files */
+    o.source = bh_arena_printf(a, "/%s", path);
+    *os = o;
+    return o.version_id != NULL;
+}
+
+void bh_pkgdb_image_os(struct bh_arena *a, struct bh_image *img)
+{
+    static const char *const lines[] = {"etc/redhat-release",
+                                        "etc/centos-release",
+                                        "etc/rocky-release",
+                                        "etc/almalinux-release",
+                                        "etc/fedora-release",
+                                        "etc/system-release",
+                                        NULL};
+    struct bh_osinfo os;
+    size_t i;
+
+    memset(&os, 0, sizeof(os));
+    if (image_os_from(a, img, "etc/os-release", &os) ||
+        (!os.id && image_os_from(a, img, "usr/lib/os-release", &os))) {
+        img->os = os;
+        return;
+    }
+    /* no os-release, or one without VERSION_ID: the distribution's own release files */
+    if ((!os.id || strcmp(os.id, "debian") == 0) &&
+        image_os_from(a, img, "etc/debian_version", &os)) {
+        img->os = os;
+        return;
+    }
+    if ((!os.id || strcmp(os.id, "alpine") == 0) &&
+        image_os_from(a, img, "etc/alpine-release", &os)) {
+        img->os = os;
+        return;
+    }
+    for (i = 0; lines[i]; i++) {
+        if (image_os_from(a, img, lines[i], &os)) {
+            img->os = os;
+            return;
+        }
+    }
+    img->os = os; /* what os-release said without a version, or nothing */
 }

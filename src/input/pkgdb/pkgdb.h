@@ -9,20 +9,12 @@
 #define BH_PKGDB_H
 
 #include "core/err.h"
+#include "model/image.h"
 #include "model/package.h"
 
 #include <stddef.h>
 
 struct bh_arena;
-
-/* The OS an image or root filesystem says it is. */
-struct bh_osinfo {
-    const char *id;         /* "debian", "alpine", "rhel", ... (lower case) */
-    const char *version_id; /* "12", "3.20.3", "9.4"; or NULL */
-    const char *codename;   /* "bookworm"; or NULL */
-    const char *pretty;     /* PRETTY_NAME; or NULL */
-    const char *id_like;    /* ID_LIKE; or NULL */
-};
 
 /*
  * Each reader parses (data, len), the content of file, and appends to *out (arrays in a),
@@ -47,6 +39,13 @@ int bh_pkgdb_rpm(struct bh_arena *a, const char *file, const void *data, size_t 
  */
 int bh_pkgdb_osinfo(struct bh_arena *a, const char *file, const char *data, size_t len,
                     struct bh_osinfo *out, struct bh_err *err);
+
+/*
+ * The OS of an image's final tree into img->os, from its captured files: etc/os-release,
+ * else usr/lib/os-release, else etc/debian_version, etc/alpine-release and the
+ * <name>-release line files. Unreadable files leave it unknown (all NULL); never fails.
+ */
+void bh_pkgdb_image_os(struct bh_arena *a, struct bh_image *img);
 
 /* The purl of p given the OS (namespace "debian", "alpine", ...; distro qualifier). */
 const char *bh_pkgdb_purl(struct bh_arena *a, const struct bh_package *p,
