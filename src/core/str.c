@@ -4,6 +4,7 @@
  */
 #include "core/str.h"
 
+#include "core/arena.h"
 #include "core/err.h"
 
 #include <string.h>
@@ -111,13 +112,13 @@ int bh_parse_int(const char *s, size_t len, long long min, long long max, long l
     return 0;
 }
 
-const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max)
+const char *bh_str_printable_n(char *buf, size_t cap, const char *s, size_t len, size_t max)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
+    size_t o = 0, i;
 
-    for (; s && *s && o + 5 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
+    for (i = 0; s && i < len && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
 
         if (o >= max) {
             buf[o++] = '.';
@@ -136,4 +137,62 @@ const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max)
     }
     buf[o] = '\0';
     return buf;
+}
+
+const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max)
+{
+    return bh_str_printable_n(buf, cap, s, s ? strlen(s) : 0, max);
+}
+
+const char *bh_str_printable_dup(struct bh_arena *a, const char *s, size_t len, size_t max)
+{
+    size_t cap = (len < max ? len : max) * 4 + 8;
+    char *buf = bh_arena_alloc(a, cap);
+
+    return buf ? bh_str_printable_n(buf, cap, s, len, max) : "?";
+}
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+int bh_base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
+{
+    size_t k = 0, i, pad = 0;
+    unsigned acc = 0;
+    int bits = 0;
+
+    while (n > 0 && s[n - 1] == '=' && pad < 2) {
+        n--;
+        pad++;
+    }
+    if (n % 4 == 1 || (n > 0 && s[n - 1] == '='))
+        return BH_EPARSE;
+    for (i = 0; i < n; i++) {
+        int v = b64_value((unsigned char)s[i]);
+
+        if (v < 0)
+            return BH_EPARSE;
+        acc = ((acc << 6) | (unsigned)v) & 0xffffffu;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (k >= cap)
+                return BH_ELIMIT;
+            out[k++] = (unsigned char)((acc >> bits) & 0xffu);
+        }
+    }
+    *outlen = k;
+    return 0;
 }

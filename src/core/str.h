@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct bh_arena;
+
 bool bh_str_ieq(const char *a, const char *b);               /* ASCII case-insensitive equality */
 bool bh_str_ieqn(const char *a, size_t alen, const char *b); /* (a, alen) vs C string b */
 bool bh_str_prefix(const char *s, const char *prefix);
@@ -29,5 +31,15 @@ int bh_parse_int(const char *s, size_t len, long long min, long long max, long l
  * returns buf. NULL gives "".
  */
 const char *bh_str_printable(char *buf, size_t cap, const char *s, size_t max);
+/* The same over len bytes of s (NUL bytes included, shown as \x00). */
+const char *bh_str_printable_n(char *buf, size_t cap, const char *s, size_t len, size_t max);
+/* The same into the arena a ("?" when it is full): untrusted text quoted in messages. */
+const char *bh_str_printable_dup(struct bh_arena *a, const char *s, size_t len, size_t max);
+
+/*
+ * Decode standard base64 (s, n) into out (cap bytes), padding optional, no white space.
+ * Returns 0 and *outlen, BH_EPARSE for a malformed input, BH_ELIMIT when out is too small.
+ */
+int bh_base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen);
 
 #endif

@@ -29,21 +29,10 @@
 #define ERRBODY_MAX 4096u
 #define QUOTE_MAX 200u
 
-/* Copy of s with bytes outside printable ASCII replaced, at most QUOTE_MAX of them: engine
- * messages and user input end up on terminals. */
+/* Engine messages and user input reach terminals only through bh_str_printable_dup. */
 static const char *quote(struct bh_arena *a, const char *s, size_t len)
 {
-    size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
-    char *q = bh_arena_alloc(a, n + 4);
-    if (q == NULL)
-        return "?";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        q[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    if (n < len)
-        memcpy(q + n, "...", 4);
-    return q;
+    return bh_str_printable_dup(a, s, len, QUOTE_MAX);
 }
 
 /* host[:port] of a tcp:// address: a name or IPv4 address, or a bracketed IPv6 literal. */

@@ -74,20 +74,7 @@ static int check_str(struct ic *c, const char *path, const struct bh_jnode *n)
 /* A key quoted in a message: bounded and printable ASCII (it comes from the image). */
 static const char *shown(struct ic *c, const char *s)
 {
-    char buf[80];
-    const char *r;
-    size_t i, o = 0;
-
-    for (i = 0; s[i] && o + 4 < sizeof(buf); i++)
-        buf[o++] = ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f) ? '?' : s[i];
-    if (s[i]) {
-        buf[o++] = '.';
-        buf[o++] = '.';
-        buf[o++] = '.';
-    }
-    buf[o] = '\0';
-    r = bh_arena_strdup(c->a, buf);
-    return r ? r : "?";
+    return bh_str_printable_dup(c->a, s, strlen(s), 64);
 }
 
 static const char *pjoin(struct ic *c, const char *path, const char *key)

@@ -7,6 +7,7 @@
 #include "input/manifest.h"
 
 #include "core/arena.h"
+#include "core/str.h"
 #include "core/limits.h"
 #include "input/json.h"
 
@@ -27,20 +28,7 @@ static int nomem(struct mp *m)
 /* A value quoted in a message: bounded, printable ASCII (it comes from the image). */
 static const char *shown(struct mp *m, const char *s)
 {
-    char buf[80];
-    const char *r;
-    size_t i, o = 0;
-
-    for (i = 0; s[i] && o + 4 < sizeof(buf); i++)
-        buf[o++] = ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f) ? '?' : s[i];
-    if (s[i]) {
-        buf[o++] = '.';
-        buf[o++] = '.';
-        buf[o++] = '.';
-    }
-    buf[o] = '\0';
-    r = bh_arena_strdup(m->a, buf);
-    return r ? r : "?";
+    return bh_str_printable_dup(m->a, s, strlen(s), 64);
 }
 
 static int bad(struct mp *m, const char *path, const char *what)

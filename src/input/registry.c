@@ -51,24 +51,10 @@ struct bh_registry_conn {
 
 /* ------------------------------------------------------------------ text helpers */
 
-/* s with control characters and non-ASCII replaced, at most QUOTE_MAX bytes: text that
- * came from a server goes into messages only through here. */
+/* Text that came from a server goes into messages only through here. */
 static const char *quote(struct bh_arena *a, const char *s, size_t n)
 {
-    char *r;
-    size_t m = n > QUOTE_MAX ? QUOTE_MAX : n;
-
-    r = bh_arena_alloc(a, m + 4);
-    if (r == NULL)
-        return "";
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        r[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    if (m < n)
-        memcpy(r + m, "...", 4);
-    return r;
+    return bh_str_printable_dup(a, s, n, QUOTE_MAX);
 }
 
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -95,44 +81,16 @@ static char *b64_encode(struct bh_arena *a, const unsigned char *p, size_t n)
     return r;
 }
 
-static int b64_value(char c)
-{
-    const char *p = c != '\0' ? strchr(b64chars, c) : NULL;
-
-    return p != NULL ? (int)(p - b64chars) : -1;
-}
-
-/* Standard base64 (padding optional, no whitespace) into the arena, NUL-terminated; NULL
- * when malformed. */
+/* Standard base64 into the arena, NUL-terminated; NULL when malformed. */
 static char *b64_decode(struct bh_arena *a, const char *s, size_t *outlen)
 {
-    size_t n = strlen(s), k = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    char *r;
+    size_t n = strlen(s);
+    unsigned char *r = bh_arena_alloc(a, n / 4 * 3 + 3);
 
-    while (n > 0 && s[n - 1] == '=')
-        n--;
-    if (strlen(s) - n > 2 || n % 4 == 1)
+    if (r == NULL || bh_base64_decode(s, n, r, n / 4 * 3 + 2, outlen) != 0)
         return NULL;
-    r = bh_arena_alloc(a, n / 4 * 3 + 3);
-    if (r == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64_value(s[i]);
-
-        if (v < 0)
-            return NULL;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            r[k++] = (char)((acc >> bits) & 0xff);
-        }
-    }
-    r[k] = '\0';
-    *outlen = k;
-    return r;
+    r[*outlen] = '\0';
+    return (char *)r;
 }
 
 /* Percent-encode everything but RFC 3986 unreserved characters. */

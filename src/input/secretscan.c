@@ -8,6 +8,7 @@
 #include "input/secretscan.h"
 
 #include "core/arena.h"
+#include "core/str.h"
 #include "core/limits.h"
 
 #include <hs.h>
@@ -397,40 +398,14 @@ static bool pem_body(const char *d, size_t n, size_t pos, size_t *bs, size_t *be
 /* Does a Docker "auth" value decode to user:password with both parts non-empty? */
 static bool docker_auth_ok(const char *p, size_t n)
 {
-    unsigned acc = 0;
-    int bits = 0;
-    size_t i, out = 0, colon = 0;
-    bool seen = false;
+    unsigned char plain[4096];
+    const unsigned char *colon;
+    size_t len;
 
-    for (i = 0; i < n && p[i] != '='; i++) {
-        unsigned char c = (unsigned char)p[i];
-        unsigned v;
-
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '+')
-            v = 62;
-        else if (c == '/')
-            v = 63;
-        else
-            return false;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (((acc >> bits) & 0xffu) == ':' && !seen) {
-                seen = true;
-                colon = out;
-            }
-            out++;
-        }
-        acc &= 0xffffu;
-    }
-    return seen && colon > 0 && out > colon + 1;
+    if (bh_base64_decode(p, n, plain, sizeof(plain), &len) != 0)
+        return false;
+    colon = memchr(plain, ':', len);
+    return colon != NULL && colon > plain && (size_t)(colon - plain) + 1 < len;
 }
 
 /* Value after an assignment trigger at pos: optional quotes; unquoted values stop at

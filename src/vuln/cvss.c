@@ -93,11 +93,7 @@ static int value_index(const char *values, const char *v, size_t vlen)
 
 static const char *shown(char *buf, size_t cap, const char *s, size_t len)
 {
-    char tmp[48];
-    size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    return bh_str_printable(buf, cap, tmp, 32);
+    return bh_str_printable_n(buf, cap, s, len, 32);
 }
 
 /* Split body (the part after any "CVSS:x.y/" prefix) into NAME:VALUE components and record

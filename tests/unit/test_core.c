@@ -147,6 +147,30 @@ static void parse_int_ranges(void **state)
     assert_int_equal(bh_parse_int("9223372036854775807", 19, 0, 9223372036854775807LL, &v), 0);
 }
 
+static void base64_and_printable(void **state)
+{
+    unsigned char out[16];
+    char buf[64];
+    size_t n = 0;
+    struct bh_arena a;
+
+    (void)state;
+    assert_int_equal(bh_base64_decode("dXNlcjpwdw==", 12, out, sizeof(out), &n), 0);
+    assert_int_equal(n, 7);
+    assert_memory_equal(out, "user:pw", 7);
+    assert_int_equal(bh_base64_decode("dXNlcjpwdw", 10, out, sizeof(out), &n), 0); /* no pad */
+    assert_int_equal(n, 7);
+    assert_int_equal(bh_base64_decode("dXN*cjpw", 8, out, sizeof(out), &n), BH_EPARSE);
+    assert_int_equal(bh_base64_decode("d", 1, out, sizeof(out), &n), BH_EPARSE);
+    assert_int_equal(bh_base64_decode("dXNlcjpwdw==", 12, out, 3, &n), BH_ELIMIT);
+    assert_string_equal(bh_str_printable_n(buf, sizeof(buf), "a\x1b[2J\0b", 7, 64),
+                        "a\\x1b[2J\\x00b");
+    assert_string_equal(bh_str_printable(buf, sizeof(buf), "abcdef", 3), "abc...");
+    bh_arena_init(&a, 1 << 20);
+    assert_string_equal(bh_str_printable_dup(&a, "x\ty", 3, 64), "x\\x09y");
+    bh_arena_release(&a);
+}
+
 static void err_set_formats(void **state)
 {
     struct bh_err e;
@@ -173,6 +197,7 @@ int main(void)
         cmocka_unit_test(str_helpers),
         cmocka_unit_test(parse_int_ranges),
         cmocka_unit_test(err_set_formats),
+        cmocka_unit_test(base64_and_printable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -651,7 +651,7 @@ static void errors_and_limits(void **state)
     parse_fails(f, "{\"config\":{\"Labels\":{\"k\":true}}}", BH_EPARSE,
                 "config.Labels.k: expected a string, found boolean");
     parse_fails(f, "{\"config\":{\"Labels\":{\"\\u001b]0;x\\u0007\":1}}}", BH_EPARSE,
-                "config.Labels.?]0;x?: expected a string");
+                "config.Labels.\\x1b]0;x\\x07: expected a string");
     parse_fails(f, "{\"config\":{\"ExposedPorts\":[\"80\"]}}", BH_EPARSE,
                 "config.ExposedPorts: expected an object");
     parse_fails(f, "{\"config\":{\"Healthcheck\":{\"Test\":\"CMD\"}}}", BH_EPARSE,

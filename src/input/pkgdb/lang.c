@@ -32,13 +32,7 @@ struct lang_ctx {
 
 static const char *quote(char *buf, size_t cap, const char *s, size_t n)
 {
-    char tmp[QUOTE_MAX + 1];
-
-    if (n > QUOTE_MAX)
-        n = QUOTE_MAX;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    return bh_str_printable(buf, cap, tmp, QUOTE_MAX);
+    return bh_str_printable_n(buf, cap, s, n, QUOTE_MAX);
 }
 
 static int nomem(struct lang_ctx *c)
