@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "shared_images.h"
+
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -22,21 +24,7 @@
 
 #include <unistd.h>
 
-#define IMAGES BH_SOURCE_ROOT "/../shared/testdata/images/"
 #define MUTATE "go-containerregistry/pkg-v1-mutate-testdata/"
-
-/* The shared data must be there: a missing file fails the test, it never skips it. */
-static const char *data(const char *rel)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s%s", IMAGES, rel);
-    if (access(path, R_OK) != 0)
-        fail_msg("test data missing: %s (this test needs ../shared/testdata next to the "
-                 "repository, see its README.md)",
-                 path);
-    return path;
-}
 
 struct fx {
     struct bh_arena a;

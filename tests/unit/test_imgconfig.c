@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "shared_images.h"
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -26,22 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define IMAGES BH_SOURCE_ROOT "/../shared/testdata/images/"
 #define TRIVY "trivy-fanal-testdata/"
 #define GCR_TARBALL "go-containerregistry/pkg-v1-tarball-testdata/"
 #define STEREO_MULTI "stereoscope/pkg-image-oci-testdata/multiplatform_oci_dir"
-
-static const char *data(const char *rel)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s%s", IMAGES, rel);
-    if (access(path, R_OK) != 0)
-        fail_msg("test data missing: %s (this test needs ../shared/testdata next to the "
-                 "repository, see its README.md)",
-                 path);
-    return path;
-}
 
 struct fx {
     struct bh_arena a;

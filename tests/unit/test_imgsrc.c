@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "shared_images.h"
+
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -21,24 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IMAGES BH_SOURCE_ROOT "/../shared/testdata/images/"
 #define ALPINE310 "trivy-fanal-testdata/alpine-310.tar.gz"
 #define ALPINE310_LAYER "71dba1fabbde4baabcdebcde4895d3f3887e388b09cef162f8159cf7daffa1b8/layer.tar"
 #define ALPINE310_CONFIG "af341ccd2df8b0e2d67cf8dd32e087bfda4e5756ebd1c76bbf3efa0dc246590e.json"
 #define GCR_TARBALL "go-containerregistry/pkg-v1-tarball-testdata/"
-
-/* The shared data must be there: a missing file fails the test, it never skips it. */
-static const char *data(const char *rel)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s%s", IMAGES, rel);
-    if (access(path, R_OK) != 0)
-        fail_msg("test data missing: %s (this test needs ../shared/testdata next to the "
-                 "repository, see its README.md)",
-                 path);
-    return path;
-}
 
 struct fx {
     struct bh_arena a;

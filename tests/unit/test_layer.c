@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "shared_images.h"
+
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -22,7 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IMAGES BH_SOURCE_ROOT "/../shared/testdata/images/"
 #define ALPINE311 "trivy-fanal-testdata/alpine-311.tar.gz"
 #define ALPINE311_LAYER "485d7306187faf0cc9b77fc210e8def9d67b1953f0669e675877e90e6542cb6d/layer.tar"
 /* trivy-fanal-testdata/EXPECTED.json: the layer's diff id and size */
@@ -31,19 +32,6 @@
 #define TRIVY_OCI "trivy-fanal-testdata/test.oci"
 #define TRIVY_OCI_LAYER "cdd16bd695eda2819e7637648f573c2ca64896c4f7bff9732ac9db734ca3bc2c"
 #define TRIVY_OCI_CONFIG "b23a8f6569ae9ae331226205fa72f480ce5310707d0bc97e611f83fbbbde4604"
-
-/* The shared data must be there: a missing file fails the test, it never skips it. */
-static const char *data(const char *rel)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s%s", IMAGES, rel);
-    if (access(path, R_OK) != 0)
-        fail_msg("test data missing: %s (this test needs ../shared/testdata next to the "
-                 "repository, see its README.md)",
-                 path);
-    return path;
-}
 
 /* ---- files and programs ----------------------------------------------------------------- */
 

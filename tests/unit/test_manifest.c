@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "shared_images.h"
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -23,7 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define IMAGES BH_SOURCE_ROOT "/../shared/testdata/images/"
 #define TRIVY "trivy-fanal-testdata/"
 #define GCR_LAYOUT "go-containerregistry/pkg-v1-layout-testdata/"
 #define GCR_TARBALL "go-containerregistry/pkg-v1-tarball-testdata/"
@@ -34,19 +35,6 @@
         c c c c c c c c c c c c c c c c c
 #define D1 "sha256:" H64("1")
 #define D2 "sha256:" H64("2")
-
-/* The shared data must be there: a missing file fails the test, it never skips it. */
-static const char *data(const char *rel)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s%s", IMAGES, rel);
-    if (access(path, R_OK) != 0)
-        fail_msg("test data missing: %s (this test needs ../shared/testdata next to the "
-                 "repository, see its README.md)",
-                 path);
-    return path;
-}
 
 struct fx {
     struct bh_arena a;
