@@ -56,6 +56,9 @@ int bh_cmd_parse(const char *cmd, int argc, char **argv, const struct bh_option 
 int cmd_config(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_image(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct bh_ctx *ctx);
+int cmd_rootfs(int argc, char **argv, struct bh_ctx *ctx);
+int cmd_sbom(int argc, char **argv, struct bh_ctx *ctx);
+int cmd_db(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_version(int argc, char **argv, struct bh_ctx *ctx);
 
 /* ---- options shared by the scanning commands (scanopts.c) ---- */
@@ -107,5 +110,61 @@ int bh_scanopts_load(struct bh_scanopts *o, struct bh_arena *a);
  */
 int bh_scanopts_finish(struct bh_scanopts *o, struct bh_ctx *ctx, struct bh_report *r,
                        const char *command);
+
+/*
+ * Targets outlive the per-target scan arena: these copy into the report arena ra. keep_findings
+ * appends found to t (rule, title, fix and refs point at the static rule table; f->vuln at
+ * memory already in ra); keep_inventory sets t's packages, OS and image id.
+ */
+void bh_cmd_keep_findings(struct bh_arena *ra, struct bh_target *t,
+                          const struct bh_findings *found);
+void bh_cmd_keep_inventory(struct bh_arena *ra, struct bh_target *t, const struct bh_packages *pk,
+                           const struct bh_osinfo *os, const char *image_id);
+
+/* ---- vulnerability options shared by image, rootfs and sbom (vulnopts.c) ---- */
+
+struct bh_vulndb;
+struct bh_vulnmatch;
+
+struct bh_vulnopts {
+    const char *db_path;  /* --db; NULL = the default path */
+    bool db_explicit;     /* --db was given: a missing database is an error, not a note */
+    bool skip;            /* --skip-vulns */
+    bool ignore_unfixed;  /* --ignore-unfixed */
+    int db_max_age_days;  /* --db-max-age (default 5) */
+    bool strict_db_age;   /* --strict-db-age: an old database is an error */
+    long long now;        /* scan time (SOURCE_DATE_EPOCH honoured by the caller) */
+    struct bh_vulndb *db; /* opened by bh_vulnopts_open; NULL when matching is off */
+};
+
+#define BH_VULN_OPTIONS                                                                           \
+    {"db", 0, "FILE", "vulnerability database (default $XDG_CACHE_HOME/bulkhead/vuln.db)"},       \
+        {"skip-vulns", 0, NULL, "do not match packages against the vulnerability database"},      \
+        {"ignore-unfixed", 0, NULL, "drop vulnerabilities that have no fixed version"},           \
+        {"db-max-age", 0, "DAYS", "warn when the database is older (default 5)"},                 \
+    {                                                                                             \
+        "strict-db-age", 0, NULL, "fail (exit 2) instead of warning when the database is too old" \
+    }
+
+void bh_vulnopts_init(struct bh_vulnopts *o);
+/* 1 handled, 0 not a vulnerability option, BH_EXIT_USAGE on a bad value (message printed). */
+int bh_vulnopts_handle(struct bh_vulnopts *o, const char *cmd, const char *name, const char *val);
+/*
+ * Open the database unless skipped. With no --db and no file at the default path, matching
+ * is off and a note says how to get one (not an error). A database older than
+ * db_max_age_days gives a warning on stderr, or with strict_db_age a report error. Returns
+ * 0, or BH_EXIT_USAGE when an explicit --db cannot be opened (message printed).
+ */
+int bh_vulnopts_open(struct bh_vulnopts *o, const char *cmd, bool quiet, struct bh_report *r,
+                     struct bh_arena *ra);
+/*
+ * Match t->packages (OS t->os) when a database is open: fills t->vulns (in arena ra, the
+ * report's) after --ignore-unfixed, and appends IMG-VULN findings for them to *found (in a).
+ * A database error becomes a report error for t->target.
+ */
+void bh_vulnopts_scan(struct bh_vulnopts *o, struct bh_arena *a, struct bh_arena *ra,
+                      const struct bh_policy *policy, struct bh_target *t,
+                      struct bh_findings *found, struct bh_report *r);
+void bh_vulnopts_close(struct bh_vulnopts *o);
 
 #endif

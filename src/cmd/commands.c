@@ -9,15 +9,25 @@
 extern const struct bh_option bh_config_options[];
 extern const struct bh_option bh_image_options[];
 extern const struct bh_option bh_rules_options[];
+extern const struct bh_option bh_rootfs_options[];
+extern const struct bh_option bh_sbom_options[];
+extern const struct bh_option bh_db_options[];
 
 const struct bh_cmd bh_commands[] = {
     {"config", cmd_config,
      "audit Dockerfiles, Compose files, Kubernetes manifests and docker run lines",
      "[options] [PATH...]", bh_config_options},
+    {"db", cmd_db, "the vulnerability database: build it from feeds, update it, show what it holds",
+     "build -o FILE SOURCE... | update | info [options]", bh_db_options},
     {"image", cmd_image,
      "audit an image: docker save archive, OCI layout, docker:NAME or registry reference",
      "[options] TARGET...", bh_image_options},
+    {"rootfs", cmd_rootfs, "audit an unpacked root filesystem (a directory, the host's / included)",
+     "[options] DIR...", bh_rootfs_options},
     {"rules", cmd_rules, "list the rules, or explain one", "[options] [ID]", bh_rules_options},
+    {"sbom", cmd_sbom,
+     "software bill of materials of an image or root filesystem (CycloneDX 1.5, SPDX 2.3)",
+     "[options] TARGET", bh_sbom_options},
     {"version", cmd_version, "print the version", "", NULL},
 };
 const size_t bh_ncommands = sizeof(bh_commands) / sizeof(bh_commands[0]);

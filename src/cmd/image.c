@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/str.h"
 #include "input/imgload.h"
+#include "input/pkgdb/pkgdb.h"
 #include "input/secretscan.h"
 #include "net/http.h"
 #include "rules/pipeline.h"
@@ -24,6 +25,7 @@
 
 const struct bh_option bh_image_options[] = {
     BH_SCAN_OPTIONS,
+    BH_VULN_OPTIONS,
     {"platform", 0, "OS/ARCH[/VARIANT]",
      "image to take from a multi-platform index (default: this machine's)"},
     {"parallel", 0, "N", "layers scanned at once (default: one per CPU)"},
@@ -38,6 +40,7 @@ const struct bh_option bh_image_options[] = {
 
 struct image_state {
     struct bh_scanopts so;
+    struct bh_vulnopts vo;
     struct bh_imgload_opts lo;
     struct bh_arena arena; /* the report */
     struct bh_report report;
@@ -53,6 +56,9 @@ static int on_opt(int idx, const char *val, void *data)
     struct image_state *st = data;
     const char *name = bh_image_options[idx].long_name;
     int rc = bh_scanopts_handle(&st->so, name, val);
+
+    if (rc == 0)
+        rc = bh_vulnopts_handle(&st->vo, "image", name, val);
     long long v;
 
     if (rc == 1)
@@ -150,29 +156,34 @@ static void scan_target(struct image_state *st, const char *target)
     for (i = 0; i < n; i++) {
         struct bh_image *img = &imgs[i];
         struct bh_findings found = {0};
+        struct bh_packages pk = {0};
+        struct bh_pkgdb_error *perrs = NULL;
+        size_t npe = 0;
         struct bh_target *t;
 
         bh_rules_check_build(&fa, &st->so.policy, &img->build, &found);
         bh_rules_check_image(&fa, &st->so.policy, img, &found);
-        bh_pipeline_policy(&st->so.policy, &found);
-        bh_pipeline_ignorefile(&st->so.ignores, &found);
         for (k = 0; k < img->nlayers; k++)
             if (img->layers[k].error)
                 bh_report_add_error(&st->arena, &st->report, img->target, img->layers[k].error, 0,
                                     0);
-        t = bh_report_add_target(&st->arena, &st->report, keep(st, img->target), BH_KIND_IMAGE);
-        for (k = 0; t && k < found.n; k++) {
-            struct bh_finding *f = bh_findings_add(&st->arena, &t->findings);
-
-            if (!f)
-                break;
-            *f = found.v[k];
-            f->message = keep(st, f->message);
-            f->loc.file = keep(st, f->loc.file);
-            f->loc.path = keep(st, f->loc.path);
-            f->stage = keep(st, f->stage);
-            f->suppressed_reason = keep(st, f->suppressed_reason);
+        /* a package file that cannot be read is an error; the other packages still count */
+        if (bh_pkgdb_image_packages(&fa, img, &pk, &perrs, &npe) != 0) {
+            bh_report_add_error(&st->arena, &st->report, img->target,
+                                "out of memory listing packages (BH_MAX_SCAN_ARENA)", 0, 0);
+            pk.n = 0;
         }
+        for (k = 0; k < npe; k++)
+            bh_report_add_error(&st->arena, &st->report, img->target, perrs[k].message,
+                                perrs[k].line, 0);
+        t = bh_report_add_target(&st->arena, &st->report, keep(st, img->target), BH_KIND_IMAGE);
+        if (t) {
+            bh_cmd_keep_inventory(&st->arena, t, &pk, &img->os, img->config_digest);
+            bh_vulnopts_scan(&st->vo, &fa, &st->arena, &st->so.policy, t, &found, &st->report);
+        }
+        bh_pipeline_policy(&st->so.policy, &found);
+        bh_pipeline_ignorefile(&st->so.ignores, &found);
+        bh_cmd_keep_findings(&st->arena, t, &found);
     }
     bh_imgload_release(imgs, n);
     bh_arena_release(&fa);
@@ -191,6 +202,7 @@ int cmd_image(int argc, char **argv, struct bh_ctx *ctx)
     st.ctx = ctx;
     st.max_age = -1;
     bh_scanopts_init(&st.so);
+    bh_vulnopts_init(&st.vo);
     bh_arena_init(&st.arena, BH_MAX_SCAN_ARENA);
     st.report.tool_version = BH_VERSION;
     rc = bh_cmd_parse("image", argc, argv, bh_image_options, on_opt, &st, &pos, &npos);
@@ -239,6 +251,10 @@ int cmd_image(int argc, char **argv, struct bh_ctx *ctx)
         st.lo.progress = progress;
         st.lo.progress_ctx = &st;
     }
+    st.vo.now = st.lo.now;
+    rc = bh_vulnopts_open(&st.vo, "image", st.so.quiet, &st.report, &st.arena);
+    if (rc)
+        goto out;
     for (i = 0; i < npos; i++)
         scan_target(&st, pos[i]);
     if (st.arena.failed) {
@@ -248,6 +264,7 @@ int cmd_image(int argc, char **argv, struct bh_ctx *ctx)
     }
     rc = bh_scanopts_finish(&st.so, ctx, &st.report, "image");
 out:
+    bh_vulnopts_close(&st.vo);
     bh_secretscan_free(ss);
     bh_http_cleanup();
     free(pos);

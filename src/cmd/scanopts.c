@@ -164,6 +164,26 @@ int bh_scanopts_finish(struct bh_scanopts *o, struct bh_ctx *ctx, struct bh_repo
     size_t i, j;
     int rc;
 
+    if (w->write == bh_report_write_cyclonedx || w->write == bh_report_write_spdx) {
+        size_t n = 0;
+
+        for (i = 0; i < r->ntargets; i++)
+            n += r->targets[i].kind == BH_KIND_IMAGE || r->targets[i].kind == BH_KIND_ROOTFS;
+        /* one SBOM document describes one thing; config files have no packages to list */
+        if (strcmp(command, "image") != 0 && strcmp(command, "rootfs") != 0 &&
+            strcmp(command, "sbom") != 0) {
+            fprintf(stderr, "bulkhead %s: the %s format is for images and root filesystems\n",
+                    command, o->format);
+            return BH_EXIT_USAGE;
+        }
+        if (n > 1) {
+            fprintf(stderr,
+                    "bulkhead %s: an SBOM describes one image or root filesystem; %zu were "
+                    "scanned (give one target, or use -f json)\n",
+                    command, n);
+            return BH_EXIT_USAGE;
+        }
+    }
     for (i = 0; i < r->ntargets; i++)
         bh_pipeline_severity(o->sev_mask, &r->targets[i].findings);
     bh_report_sort(r);
@@ -210,4 +230,59 @@ int bh_scanopts_finish(struct bh_scanopts *o, struct bh_ctx *ctx, struct bh_repo
         }
     }
     return fail ? o->exit_code : BH_EXIT_OK;
+}
+
+static const char *keep(struct bh_arena *ra, const char *s)
+{
+    return s ? bh_arena_strdup(ra, s) : NULL;
+}
+
+void bh_cmd_keep_findings(struct bh_arena *ra, struct bh_target *t, const struct bh_findings *found)
+{
+    size_t k;
+
+    for (k = 0; t && k < found->n; k++) {
+        struct bh_finding *f = bh_findings_add(ra, &t->findings);
+
+        if (!f)
+            return;
+        *f = found->v[k];
+        f->message = keep(ra, f->message);
+        f->loc.file = keep(ra, f->loc.file);
+        f->loc.path = keep(ra, f->loc.path);
+        f->stage = keep(ra, f->stage);
+        f->suppressed_reason = keep(ra, f->suppressed_reason);
+    }
+}
+
+void bh_cmd_keep_inventory(struct bh_arena *ra, struct bh_target *t, const struct bh_packages *pk,
+                           const struct bh_osinfo *os, const char *image_id)
+{
+    size_t i;
+
+    t->image_id = keep(ra, image_id);
+    t->os = *os;
+    t->os.id = keep(ra, os->id);
+    t->os.version_id = keep(ra, os->version_id);
+    t->os.codename = keep(ra, os->codename);
+    t->os.pretty = keep(ra, os->pretty);
+    t->os.id_like = keep(ra, os->id_like);
+    t->os.source = keep(ra, os->source);
+    t->packages.v = bh_arena_calloc(ra, pk->n ? pk->n : 1, sizeof(*t->packages.v));
+    if (!t->packages.v)
+        return;
+    for (i = 0; i < pk->n; i++) {
+        struct bh_package *q = &t->packages.v[i];
+
+        *q = pk->v[i];
+        q->name = keep(ra, q->name);
+        q->version = keep(ra, q->version);
+        q->arch = keep(ra, q->arch);
+        q->src_name = keep(ra, q->src_name);
+        q->src_version = keep(ra, q->src_version);
+        q->license = keep(ra, q->license);
+        q->purl = keep(ra, q->purl);
+        q->path = keep(ra, q->path);
+    }
+    t->packages.n = t->packages.cap = pk->n;
 }

@@ -158,4 +158,35 @@
  * threat, environmental and supplemental metric spelled out is about 230 bytes. */
 #define BH_MAX_CVSS_VECTOR 512u
 
+/* Zip archives (input/zip.c: OSV exports, Java archives): most members walked in one archive,
+ * and the most bytes one member may inflate to relative to its compressed size (a member over
+ * the caller's size cap is an error either way). */
+#define BH_MAX_ZIP_MEMBERS 4000000u
+#define BH_MAX_ZIP_RATIO 1000u
+
+/* Packages in binaries (input/pkgdb/gobin.c, java.c): bytes of Go build info read after the
+ * magic, largest Java archive read whole, and deepest nesting of archives inside archives. */
+#define BH_MAX_GOBUILDINFO (1u * 1024u * 1024u)
+#define BH_MAX_JAR_BYTES (256u * 1024u * 1024u)
+#define BH_MAX_JAR_DEPTH 4u
+
+/* Package databases and language metadata captured whole by the layer pass
+ * (input/imgcollect.c): larger than BH_MAX_CAPTURE_BYTES because rpm databases are. */
+#define BH_MAX_PKG_CAPTURE_BYTES (256u * 1024u * 1024u)
+
+/* The matcher (vuln/match.c): longest version string it rewrites on the stack (Go versions get
+ * the "v" SemVer ranges lack); a longer installed or event version counts as unparsable. */
+#define BH_MAX_MATCH_VERSION 256u
+
+/* The vulnerability database (vuln/vulndb.c): largest encoded affected entry (ranges and
+ * versions of one package of one advisory, after merging aliases), and most passes of the
+ * alias-merging label propagation (a chain of records each naming the next needs one pass
+ * per link; real feeds need two or three). */
+#define BH_MAX_VULNDB_AFFECTED (16u * 1024u * 1024u)
+#define BH_MAX_VULNDB_MERGE_PASSES 10000u
+
+/* Root filesystems (input/rootfs.c): largest executable read whole to look for Go build info
+ * (real Go binaries stay under a few hundred MiB). */
+#define BH_MAX_ROOTFS_EXEC_BYTES (1024u * 1024u * 1024u)
+
 #endif

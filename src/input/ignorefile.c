@@ -1,16 +1,66 @@
 /*
- * ignorefile.c - `.bulkheadignore`: `ID [GLOB] [# reason]` a line; blank
- * lines and lines starting with '#' are comments. An id that is neither a
- * known-looking rule id nor a vulnerability id is still kept: the ignore file
- * may name rules of a newer bulkhead.
+ * ignorefile.c - `.bulkheadignore`: `ID [GLOB] [exp:YYYY-MM-DD] [# reason]` a
+ * line; blank lines and lines starting with '#' are comments. ID is a rule id
+ * or a vulnerability id (rules/pipeline.c tells them apart when matching); an id
+ * of neither shape is still kept: the ignore file may name rules of a newer
+ * bulkhead. An entry whose exp: date has passed is dropped here, at read time.
  */
 #include "input/ignorefile.h"
 
 #include "core/arena.h"
 #include "core/limits.h"
+#include "core/str.h"
 #include "input/files.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* The scan time: SOURCE_DATE_EPOCH when set (reproducible reports and tests), as the
+ * commands take it, else the clock. */
+static long long scan_now(void)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    long long v;
+
+    if (env && *env && bh_parse_int(env, strlen(env), 0, 253402300799LL, &v) == 0)
+        return v;
+    return (long long)time(NULL);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (valid input only). */
+static long long days_from_civil(long long y, long long m, long long d)
+{
+    long long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/*
+ * "YYYY-MM-DD" (exactly) -> the first second after that day ends, UTC: the entry still
+ * applies on the day it names. False when it is not a real date.
+ */
+static bool parse_exp(const char *s, size_t n, long long *until)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    long long y, m, d;
+
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    if (bh_parse_int(s, 4, 1970, 9999, &y) || bh_parse_int(s + 5, 2, 1, 12, &m) ||
+        bh_parse_int(s + 8, 2, 1, 31, &d))
+        return false;
+    if (d > mdays[m - 1] || (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+        return false;
+    *until = (days_from_civil(y, m, d) + 1) * 86400LL;
+    return true;
+}
 
 static const char *trim(struct bh_arena *a, const char *s, size_t n)
 {
@@ -54,23 +104,44 @@ int bh_ignorefile_parse(struct bh_arena *a, const char *file, const char *text, 
         e->line = line;
         {
             const char *w = p;
+            bool have_exp = false;
+            long long until = 0;
 
             while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
                 p++;
             e->id = bh_arena_strndup(a, w, (size_t)(p - w));
-            while (p < end && (*p == ' ' || *p == '\t'))
-                p++;
-            w = p;
-            while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
-                p++;
-            if (p > w)
-                e->glob = bh_arena_strndup(a, w, (size_t)(p - w));
-            while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-                p++;
-            if (p < end)
-                return bh_err_set(err, BH_EPARSE, file, line, (int)(p - l) + 1,
-                                  "unexpected text '%.*s' (an entry is: ID [PATH-GLOB] [# reason])",
-                                  (int)(end - p), p);
+            /* then at most a glob and at most one exp:DATE, in either order */
+            for (;;) {
+                while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+                    p++;
+                if (p == end)
+                    break;
+                w = p;
+                while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+                    p++;
+                if (p - w > 4 && memcmp(w, "exp:", 4) == 0 && !have_exp) {
+                    if (!parse_exp(w + 4, (size_t)(p - w - 4), &until))
+                        return bh_err_set(err, BH_EPARSE, file, line, (int)(w - l) + 1,
+                                          "expiry '%.*s' is not a date (exp:YYYY-MM-DD)",
+                                          (int)(p - w), w);
+                    have_exp = true;
+                } else if (!e->glob && !(p - w >= 4 && memcmp(w, "exp:", 4) == 0)) {
+                    e->glob = bh_arena_strndup(a, w, (size_t)(p - w));
+                    if (!e->glob)
+                        return bh_err_set(err, BH_ENOMEM, file, line, 1, "out of memory");
+                } else {
+                    return bh_err_set(err, BH_EPARSE, file, line, (int)(w - l) + 1,
+                                      "unexpected text '%.*s' (an entry is: ID [PATH-GLOB] "
+                                      "[exp:YYYY-MM-DD] [# reason])",
+                                      (int)(end - w), w);
+                }
+            }
+            if (have_exp && scan_now() >= until) {
+                /* expired: the finding shows again, as if the line were not there */
+                memset(e, 0, sizeof(*e));
+                out->n--;
+                continue;
+            }
         }
         e->reason = hash ? trim(a, hash + 1, (size_t)(l + ll - hash - 1)) : "";
         if (!e->id || (hash && !e->reason))

@@ -2,8 +2,10 @@
  * imgcollect.c - the sink of one layer pass: each tar entry becomes a compact
  * struct bh_imgfile (whiteout markers turned into BH_FT_WHITEOUT / BH_FT_OPAQUE
  * entries), the files later checks read are captured, and text files go to the
- * secret scanner. It decides nothing about layering (model/image.c merges) and
- * judges nothing (rules read the captures and hits).
+ * secret scanner; package databases and language metadata are captured whole, Java
+ * archives and Go executables have their packages read on the spot (into the part). It
+ * decides nothing about layering (model/image.c merges) and judges nothing (rules read the
+ * captures and hits).
  */
 #include "input/imgcollect.h"
 
@@ -11,6 +13,8 @@
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/str.h"
+#include "input/pkgdb/binpkg.h"
+#include "input/pkgdb/lang.h"
 #include "input/secretscan.h"
 
 #include <string.h>
@@ -23,6 +27,11 @@
 #define TEXT_PROBE (8u * 1024u)
 /* Paths are packed into pools of this size instead of one 16-byte-aligned block each. */
 #define POOL_SIZE (64u * 1024u)
+/* Smallest executable worth a look: an ELF64 header is 64 bytes. */
+#define EXEC_MIN 64u
+/* Bytes kept from the end of one piece of an executable when searching the next for the
+   build info magic, so a magic split between pieces is still seen. */
+#define MAGIC_OVERLAP 15u
 
 struct collect {
     struct bh_arena *a;
@@ -39,7 +48,9 @@ struct collect {
     size_t ncaptures, capcaptures;
     struct bh_secrethit *secrets;
     size_t nsecrets, capsecrets;
-    struct bh_buf content; /* one file's content, reused for every file of the pass */
+    struct bh_packages packages;
+    struct bh_imgcollect_errors *errs; /* NULL: package errors dropped */
+    struct bh_buf content;             /* one file's content, reused for every file of the pass */
     char *chunk;
     char *pool;
     size_t pool_left;
@@ -78,6 +89,39 @@ bool bh_imgcollect_wants(const char *path)
             return true;
     return (is_in(path, "etc/yum.repos.d") || is_in(path, "etc/zypp/repos.d")) &&
            bh_str_suffix(path, ".repo");
+}
+
+enum bh_imgcollect_kind bh_imgcollect_classify(const char *path, size_t *max)
+{
+    enum bh_imgcollect_kind k = BH_IMGCOLLECT_NONE;
+    size_t m = 0;
+
+    if (bh_imgcollect_wants(path)) {
+        bool pkg = strcmp(path, "var/lib/dpkg/status") == 0 ||
+                   strcmp(path, "lib/apk/db/installed") == 0 ||
+                   is_in(path, "var/lib/dpkg/status.d") || is_in(path, "var/lib/rpm") ||
+                   is_in(path, "usr/lib/sysimage/rpm");
+
+        k = pkg ? BH_IMGCOLLECT_PKG : BH_IMGCOLLECT_CAPTURE;
+    } else if (bh_pkgdb_lang_wants(path, NULL)) {
+        k = BH_IMGCOLLECT_PKG;
+    } else if (bh_java_wants(path)) {
+        k = BH_IMGCOLLECT_JAVA;
+    }
+    if (k == BH_IMGCOLLECT_CAPTURE)
+        m = BH_MAX_CAPTURE_BYTES;
+    else if (k == BH_IMGCOLLECT_PKG)
+        m = BH_MAX_PKG_CAPTURE_BYTES;
+    else if (k == BH_IMGCOLLECT_JAVA)
+        m = BH_MAX_JAR_BYTES;
+    if (max)
+        *max = m;
+    return k;
+}
+
+bool bh_imgcollect_exec_candidate(uint32_t mode, uint64_t size)
+{
+    return (mode & 0111) != 0 && size >= EXEC_MIN;
 }
 
 /* (s, n) as a NUL-terminated string packed into the current pool. */
@@ -191,10 +235,10 @@ static int pull(struct collect *c, struct bh_layer_content *lc, size_t max, stru
     return 0;
 }
 
-static int capture(struct collect *c, const struct bh_imgfile *f)
+static int capture(struct collect *c, const struct bh_imgfile *f, size_t max)
 {
     struct bh_imgcapture *cap = BH_PUSH(c->a, c->captures, c->ncaptures, c->capcaptures);
-    size_t len = c->content.len < BH_MAX_CAPTURE_BYTES ? c->content.len : BH_MAX_CAPTURE_BYTES;
+    size_t len = c->content.len < max ? c->content.len : max;
 
     if (!cap)
         return BH_ENOMEM;
@@ -202,8 +246,123 @@ static int capture(struct collect *c, const struct bh_imgfile *f)
     cap->layer = c->layer;
     cap->data = bh_arena_strndup(c->a, c->content.ptr ? c->content.ptr : "", len);
     cap->len = len;
-    cap->truncated = c->content.len > BH_MAX_CAPTURE_BYTES;
+    cap->truncated = c->content.len > max;
     return cap->data ? 0 : BH_ENOMEM;
+}
+
+/* A file whose packages could not be read: noted, the pass goes on. */
+static int pkg_error(struct collect *c, const struct bh_imgfile *f, const struct bh_err *e)
+{
+    struct bh_pkgdb_error *pe;
+
+    if (!c->errs)
+        return 0;
+    pe = BH_PUSH(c->a, c->errs->v, c->errs->n, c->errs->cap);
+    if (!pe)
+        return BH_ENOMEM;
+    pe->file = f->path;
+    pe->layer = c->layer;
+    pe->line = 0;
+    pe->message = bh_arena_printf(c->a, "%s: %s", f->path, e->msg);
+    return pe->message ? 0 : BH_ENOMEM;
+}
+
+/* Packages (and errors) of one binary or archive, kept in the part. */
+static int binpkg_done(struct collect *c, const struct bh_imgfile *f, int rc,
+                       const struct bh_err *e, struct bh_err *err)
+{
+    if (rc == BH_ENOMEM || c->a->failed)
+        return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", f->path);
+    /* build info older than Go 1.18 needs the whole file; a streamed pass has not got it */
+    if (rc < 0 && rc != BH_EUNSUPPORTED && pkg_error(c, f, e) < 0)
+        return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", f->path);
+    return 0;
+}
+
+static int read_java(struct collect *c, const struct bh_imgfile *f, struct bh_layer_content *lc,
+                     struct bh_err *err)
+{
+    struct bh_err e;
+    int rc;
+
+    bh_err_init(&e);
+    if (f->size > BH_MAX_JAR_BYTES) {
+        bh_err_set(&e, BH_ELIMIT, f->path, 0, 0,
+                   "Java archive larger than BH_MAX_JAR_BYTES (%u bytes) not read",
+                   BH_MAX_JAR_BYTES);
+        return binpkg_done(c, f, BH_ELIMIT, &e, err);
+    }
+    bh_buf_reset(&c->content);
+    rc = pull(c, lc, BH_MAX_JAR_BYTES, err);
+    if (rc < 0)
+        return rc;
+    if (c->content.len > BH_MAX_JAR_BYTES) {
+        bh_err_set(&e, BH_ELIMIT, f->path, 0, 0,
+                   "Java archive larger than BH_MAX_JAR_BYTES (%u bytes) not read",
+                   BH_MAX_JAR_BYTES);
+        return binpkg_done(c, f, BH_ELIMIT, &e, err);
+    }
+    rc = bh_java_read(c->a, f->path, c->content.ptr ? c->content.ptr : "", c->content.len, c->layer,
+                      &c->packages, &e);
+    return binpkg_done(c, f, rc, &e, err);
+}
+
+/*
+ * Search an executable for the build info magic piece by piece (c->content holds the
+ * start already), then read what follows it. Nothing but the current piece is held.
+ */
+static int read_gobin(struct collect *c, const struct bh_imgfile *f, struct bh_layer_content *lc,
+                      struct bh_err *err)
+{
+    struct bh_buf *b = &c->content;
+    size_t base = 0, got, keep;
+    ssize_t off;
+    struct bh_err e, first;
+    int rc, first_rc = 0;
+
+    bh_err_init(&first);
+    for (;;) {
+        off = b->len ? bh_gobin_find_magic(b->ptr, b->len, base) : -1;
+        if (off < 0) {
+            keep = b->len < MAGIC_OVERLAP ? b->len : MAGIC_OVERLAP;
+            if (keep)
+                memmove(b->ptr, b->ptr + b->len - keep, keep);
+            base += b->len - keep;
+            b->len = keep;
+            rc = bh_layer_content_read(lc, c->chunk, CHUNK, &got, err);
+            if (rc < 0)
+                return rc;
+            if (got == 0) /* not a Go binary, or only copies of the magic that did not parse */
+                return first_rc ? binpkg_done(c, f, first_rc, &first, err) : 0;
+            bh_buf_append(b, c->chunk, got);
+            if (b->failed)
+                return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory reading a layer");
+            continue;
+        }
+        memmove(b->ptr, b->ptr + off, b->len - (size_t)off);
+        b->len -= (size_t)off;
+        base += (size_t)off;
+        rc = pull(c, lc, BH_MAX_GOBUILDINFO - 1, err);
+        if (rc < 0)
+            return rc;
+        bh_err_init(&e);
+        rc = bh_gobin_parse(c->a, f->path, b->ptr,
+                            b->len < BH_MAX_GOBUILDINFO ? b->len : BH_MAX_GOBUILDINFO, c->layer,
+                            &c->packages, &e);
+        /*
+         * Programs that embed the magic string (the go tool itself) can have an aligned copy
+         * in read-only data before the real section: look further before giving up.
+         */
+        if (rc != BH_EPARSE || b->len <= 16)
+            return binpkg_done(c, f, rc, &e, err);
+        if (!first_rc) {
+            first_rc = rc;
+            first = e;
+        }
+        memmove(b->ptr, b->ptr + 16, b->len - 16);
+        b->len -= 16;
+        base += 16;
+    }
 }
 
 static int scan_secrets(struct collect *c, const struct bh_imgfile *f, struct bh_err *err)
@@ -232,16 +391,27 @@ static int scan_secrets(struct collect *c, const struct bh_imgfile *f, struct bh
     return 0;
 }
 
-/* Captures and secret scanning of one regular file, reading its content once. */
+/*
+ * Captures, package reads and secret scanning of one regular file, reading its content
+ * once and only as far as needed: most files are neither captured nor text, and are not
+ * pulled at all (or only their first bytes).
+ */
 static int read_content(struct collect *c, const struct bh_imgfile *f, bool escaped,
                         struct bh_layer_content *lc, struct bh_err *err)
 {
-    bool want = !escaped && bh_imgcollect_wants(f->path);
+    size_t keep = 0;
+    enum bh_imgcollect_kind kind =
+        escaped ? BH_IMGCOLLECT_NONE : bh_imgcollect_classify(f->path, &keep);
+    bool want = kind == BH_IMGCOLLECT_CAPTURE || kind == BH_IMGCOLLECT_PKG;
     bool scan = c->o && c->o->secrets && f->size > 0 && f->size <= BH_MAX_SECRET_SCAN_BYTES;
+    bool exec =
+        !escaped && kind == BH_IMGCOLLECT_NONE && bh_imgcollect_exec_candidate(f->mode, f->size);
     size_t max;
     int rc;
 
-    if (!want && !scan)
+    if (kind == BH_IMGCOLLECT_JAVA)
+        return read_java(c, f, lc, err);
+    if (!want && !scan && !exec)
         return 0;
     bh_buf_reset(&c->content);
     if (!want) {
@@ -249,18 +419,21 @@ static int read_content(struct collect *c, const struct bh_imgfile *f, bool esca
         rc = pull(c, lc, TEXT_PROBE, err);
         if (rc < 0)
             return rc;
-        if (!bh_secretscan_is_text(c->content.ptr ? c->content.ptr : "",
+        if (exec && bh_gobin_is_exec(c->content.ptr ? c->content.ptr : "", c->content.len))
+            return read_gobin(c, f, lc, err);
+        if (!scan ||
+            !bh_secretscan_is_text(c->content.ptr ? c->content.ptr : "",
                                    c->content.len < TEXT_PROBE ? c->content.len : TEXT_PROBE))
             return 0;
     }
-    max = want ? BH_MAX_CAPTURE_BYTES : 0;
+    max = want ? keep : 0;
     if (scan && max < BH_MAX_SECRET_SCAN_BYTES)
         max = BH_MAX_SECRET_SCAN_BYTES;
     rc = pull(c, lc, max, err);
     if (rc < 0)
         return rc;
     if (want) {
-        rc = capture(c, f);
+        rc = capture(c, f, keep);
         if (rc < 0)
             return bh_err_set(err, rc, NULL, 0, 0, "out of memory capturing '%s'", f->path);
     }
@@ -314,17 +487,35 @@ int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_
                         const char *label, int layer, const struct bh_imgcollect_opts *o,
                         struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err)
 {
+    return bh_imgcollect_layer_errs(a, in, comp, label, layer, o, out, NULL, st, err);
+}
+
+int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
+                             const char *label, int layer, const struct bh_imgcollect_opts *o,
+                             struct bh_imgpart *out, struct bh_imgcollect_errors *errs,
+                             struct bh_layer_stats *st, struct bh_err *err)
+{
     struct collect c;
     struct bh_layer_sink sink;
-    size_t max_content = BH_MAX_CAPTURE_BYTES > BH_MAX_SECRET_SCAN_BYTES ? BH_MAX_CAPTURE_BYTES
-                                                                         : BH_MAX_SECRET_SCAN_BYTES;
+    /* the largest of everything read whole: package captures, Java archives, Go build
+       info, scanned text, small captures */
+    size_t max_content = BH_MAX_PKG_CAPTURE_BYTES;
     int rc;
 
+    if (BH_MAX_JAR_BYTES > max_content)
+        max_content = BH_MAX_JAR_BYTES;
+    if (BH_MAX_GOBUILDINFO + CHUNK > max_content)
+        max_content = BH_MAX_GOBUILDINFO + CHUNK;
+    if (BH_MAX_CAPTURE_BYTES > max_content)
+        max_content = BH_MAX_CAPTURE_BYTES;
+    if (BH_MAX_SECRET_SCAN_BYTES > max_content)
+        max_content = BH_MAX_SECRET_SCAN_BYTES;
     memset(out, 0, sizeof(*out));
     memset(&c, 0, sizeof(c));
     c.a = a;
     c.layer = layer;
     c.o = o;
+    c.errs = errs;
     bh_buf_init(&c.files, (size_t)BH_MAX_LAYER_ENTRIES * sizeof(struct bh_imgfile));
     bh_buf_init(&c.content, max_content + 1);
     c.chunk = bh_arena_alloc(a, CHUNK);
@@ -357,6 +548,8 @@ int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_
     out->ncaptures = c.ncaptures;
     out->secrets = c.secrets;
     out->nsecrets = c.nsecrets;
+    out->packages = c.packages.v;
+    out->npackages = c.packages.n;
 out:
     if (c.scratch)
         bh_secretscratch_free(c.scratch);

@@ -11,9 +11,11 @@
 #include "core/err.h"
 #include "core/reader.h"
 #include "input/layer.h"
+#include "input/pkgdb/pkgdb.h"
 #include "model/image.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct bh_arena;
 struct bh_secretscan;
@@ -39,6 +41,39 @@ struct bh_imgcollect_opts {
  */
 bool bh_imgcollect_wants(const char *path);
 
+/* What a pass keeps of a regular file's content, decided by its path alone. */
+enum bh_imgcollect_kind {
+    BH_IMGCOLLECT_NONE = 0, /* nothing kept (text is still secret-scanned) */
+    BH_IMGCOLLECT_CAPTURE,  /* bh_imgcollect_wants: captured up to BH_MAX_CAPTURE_BYTES */
+    BH_IMGCOLLECT_PKG,      /* a package database (bh_imgcollect_wants) or a language file
+                               (bh_pkgdb_lang_wants): captured up to BH_MAX_PKG_CAPTURE_BYTES */
+    BH_IMGCOLLECT_JAVA,     /* a Java archive (bh_java_wants): read up to BH_MAX_JAR_BYTES and
+                               its packages parsed; not captured */
+};
+
+/*
+ * The kind of path (normalised, no leading "/") and in *max (may be NULL) the most bytes
+ * kept of it (0 for BH_IMGCOLLECT_NONE). The layer pass and the rootfs walk share it.
+ */
+enum bh_imgcollect_kind bh_imgcollect_classify(const char *path, size_t *max);
+
+/*
+ * Could a regular file of this mode and size be an executable with Go build info? Any
+ * execute bit and room for an executable header; the first bytes then decide
+ * (bh_gobin_is_exec). Files that are not candidates are never pulled for it.
+ */
+bool bh_imgcollect_exec_candidate(uint32_t mode, uint64_t size);
+
+/*
+ * The files of one pass whose packages could not be read (a corrupt Java archive, bad Go
+ * build info, an archive over BH_MAX_JAR_BYTES): the pass goes on without them. file is
+ * the image path, layer the pass's, message complete (names the file).
+ */
+struct bh_imgcollect_errors {
+    struct bh_pkgdb_error *v;
+    size_t n, cap;
+};
+
 /*
  * One whole layer pass (bh_layer_scan on in) collecting into *out (layer index
  * `layer`, everything allocated in a, which must outlive the image). *st as
@@ -48,5 +83,15 @@ bool bh_imgcollect_wants(const char *path);
 int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
                         const char *label, int layer, const struct bh_imgcollect_opts *o,
                         struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err);
+
+/*
+ * bh_imgcollect_layer that also hands back the per-file package errors of the pass in
+ * *errs (arrays in a; errs may be NULL to drop them). bh_imgcollect_layer is this with
+ * errs NULL.
+ */
+int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
+                             const char *label, int layer, const struct bh_imgcollect_opts *o,
+                             struct bh_imgpart *out, struct bh_imgcollect_errors *errs,
+                             struct bh_layer_stats *st, struct bh_err *err);
 
 #endif

@@ -110,6 +110,35 @@ void bh_layer_sha256(const void *data, size_t len, char out[80])
     hex_digest(md, n, out);
 }
 
+/* struct bh_sha256 is an EVP context under another name, so OpenSSL stays in this file. */
+struct bh_sha256 *bh_sha256_begin(void)
+{
+    EVP_MD_CTX *h = EVP_MD_CTX_new();
+
+    if (h && !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(h);
+        h = NULL;
+    }
+    return (struct bh_sha256 *)h;
+}
+
+void bh_sha256_update(struct bh_sha256 *h, const void *data, size_t len)
+{
+    if (h && len)
+        EVP_DigestUpdate((EVP_MD_CTX *)h, data, len);
+}
+
+void bh_sha256_end(struct bh_sha256 *h, char out[80])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+
+    out[0] = '\0';
+    if (h && EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &n) && n == 32)
+        hex_digest(md, n, out);
+    EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
 /* Image-controlled strings reach messages through bh_str_printable (no raw control bytes). */
 static const char *quote(char *buf, size_t cap, const char *s)
 {

@@ -104,4 +104,11 @@ int bh_layer_scan(struct bh_reader *in, enum bh_layer_comp comp, const char *lab
 /* "sha256:<64 hex>" of (data, len) into out (NUL-terminated). */
 void bh_layer_sha256(const void *data, size_t len, char out[80]);
 
+/* The same over a stream (downloads): begin (NULL when out of memory), update, end (frees h;
+ * out gets "" if hashing failed). */
+struct bh_sha256;
+struct bh_sha256 *bh_sha256_begin(void);
+void bh_sha256_update(struct bh_sha256 *h, const void *data, size_t len);
+void bh_sha256_end(struct bh_sha256 *h, char out[80]);
+
 #endif

@@ -1,18 +1,23 @@
 /*
  * sqlite.c - SQLite behind a small interface: in-memory read-only databases from bytes we
  * were given (sqlite3_deserialize), opened defensively because they may come from an image,
- * and iteration over a blob column. It does not create or write databases.
+ * and iteration over a blob column; and database files with prepared statements, for the
+ * vulnerability database (created and written by `db build`, read read-only by scans).
+ * Only our own SQL text is ever prepared here.
  */
 #include "input/sqlite.h"
 
 #include "core/limits.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct bh_sqlite {
     sqlite3 *db;
     const char *file;
+    char *owned_file;         /* file, when we copied it (bh_sqlite_open_file) */
     unsigned long long ticks; /* progress-handler calls of the running query */
     bool over;                /* the running query hit BH_MAX_SQLITE_STEPS */
 };
@@ -148,5 +153,207 @@ void bh_sqlite_close(struct bh_sqlite *s)
     if (s == NULL)
         return;
     sqlite3_close(s->db);
+    free(s->owned_file);
     free(s);
+}
+
+/* ---- files and statements ---- */
+
+struct bh_sqlite_stmt {
+    sqlite3_stmt *st;
+    struct bh_sqlite *s;
+};
+
+/* The same defences as for an in-memory image: the file may have been put there by anyone. */
+static void harden(struct bh_sqlite *s)
+{
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+    sqlite3_exec(s->db, "PRAGMA cell_size_check=ON; PRAGMA query_only=ON;", NULL, NULL, NULL);
+    sqlite3_progress_handler(s->db, SQLITE_TICK, on_progress, s);
+}
+
+/* Turn a failed sqlite call into a BH_E* code and message. */
+static int fail(struct bh_sqlite *s, int rc, struct bh_err *err, const char *what)
+{
+    const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+        return bh_err_set(err, BH_ENOMEM, s->file, 0, 0, "out of memory in sqlite (%s)", what);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return bh_err_set(err, BH_EPARSE, s->file, 0, 0, "not a usable sqlite database: %s", msg);
+    case SQLITE_INTERRUPT:
+        if (s->over)
+            return bh_err_set(err, BH_ELIMIT, s->file, 0, 0,
+                              "sqlite query ran past BH_MAX_SQLITE_STEPS (%llu steps)",
+                              (unsigned long long)BH_MAX_SQLITE_STEPS);
+        break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return bh_err_set(err, BH_EIO, s->file, 0, 0, "sqlite %s failed: %s", what, msg);
+    default:
+        break;
+    }
+    return bh_err_set(err, BH_EPARSE, s->file, 0, 0, "sqlite %s failed: %s", what, msg);
+}
+
+int bh_sqlite_open_file(const char *path, bool create, struct bh_sqlite **out, struct bh_err *err)
+{
+    struct bh_sqlite *s;
+    struct stat sb;
+    int rc, flags;
+
+    *out = NULL;
+    if (!create && stat(path, &sb) != 0) {
+        int e = errno;
+
+        bh_err_set(err, BH_EIO, path, 0, 0, "cannot open: %s", strerror(e));
+        if (err)
+            err->sys_errno = e;
+        return BH_EIO;
+    }
+    s = calloc(1, sizeof(*s));
+    if (s == NULL || (s->owned_file = strdup(path)) == NULL) {
+        free(s);
+        return bh_err_set(err, BH_ENOMEM, path, 0, 0, "out of memory");
+    }
+    s->file = s->owned_file;
+    flags = SQLITE_OPEN_NOMUTEX |
+            (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+    rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = (rc & 0xff) == SQLITE_NOMEM
+                 ? bh_err_set(err, BH_ENOMEM, path, 0, 0, "out of memory")
+                 : bh_err_set(err, BH_EIO, path, 0, 0, "cannot open: %s",
+                              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        bh_sqlite_close(s);
+        return rc;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (!create)
+        harden(s);
+    /* sqlite reads the header lazily: make a file that is no database fail here */
+    rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        rc = fail(s, rc, err, "open");
+        bh_sqlite_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int bh_sqlite_exec(struct bh_sqlite *s, const char *sql, struct bh_err *err)
+{
+    int rc;
+
+    s->ticks = 0;
+    s->over = false;
+    rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : fail(s, rc, err, "statement");
+}
+
+int bh_sqlite_prepare(struct bh_sqlite *s, const char *sql, struct bh_sqlite_stmt **out,
+                      struct bh_err *err)
+{
+    struct bh_sqlite_stmt *st;
+    int rc;
+
+    *out = NULL;
+    st = calloc(1, sizeof(*st));
+    if (st == NULL)
+        return bh_err_set(err, BH_ENOMEM, s->file, 0, 0, "out of memory");
+    st->s = s;
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st->st, NULL);
+    if (rc != SQLITE_OK) {
+        free(st);
+        return fail(s, rc, err, "prepare");
+    }
+    *out = st;
+    return 0;
+}
+
+int bh_sqlite_bind_text(struct bh_sqlite_stmt *st, int i, const char *v, struct bh_err *err)
+{
+    int rc =
+        v ? sqlite3_bind_text(st->st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->st, i);
+
+    return rc == SQLITE_OK ? 0 : fail(st->s, rc, err, "bind");
+}
+
+int bh_sqlite_bind_int(struct bh_sqlite_stmt *st, int i, long long v, struct bh_err *err)
+{
+    int rc = sqlite3_bind_int64(st->st, i, (sqlite3_int64)v);
+
+    return rc == SQLITE_OK ? 0 : fail(st->s, rc, err, "bind");
+}
+
+int bh_sqlite_bind_blob(struct bh_sqlite_stmt *st, int i, const void *p, size_t n,
+                        struct bh_err *err)
+{
+    /* a zero-length blob is still a blob, not NULL: give sqlite a non-NULL pointer */
+    int rc = sqlite3_bind_blob64(st->st, i, p ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT);
+
+    return rc == SQLITE_OK ? 0 : fail(st->s, rc, err, "bind");
+}
+
+int bh_sqlite_step(struct bh_sqlite_stmt *st, struct bh_err *err)
+{
+    int rc;
+
+    if (!sqlite3_stmt_busy(st->st)) {
+        /* a new run of the statement: the step budget counts per query */
+        st->s->ticks = 0;
+        st->s->over = false;
+    }
+    rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return fail(st->s, rc, err, "query");
+}
+
+const char *bh_sqlite_column_text(struct bh_sqlite_stmt *st, int i)
+{
+    if (sqlite3_column_type(st->st, i) == SQLITE_NULL)
+        return NULL;
+    return (const char *)sqlite3_column_text(st->st, i);
+}
+
+long long bh_sqlite_column_int(struct bh_sqlite_stmt *st, int i)
+{
+    return (long long)sqlite3_column_int64(st->st, i);
+}
+
+const void *bh_sqlite_column_blob(struct bh_sqlite_stmt *st, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(st->st, i);
+    int len = sqlite3_column_bytes(st->st, i);
+
+    *n = len > 0 ? (size_t)len : 0;
+    return p;
+}
+
+void bh_sqlite_reset(struct bh_sqlite_stmt *st)
+{
+    sqlite3_reset(st->st);
+    sqlite3_clear_bindings(st->st);
+}
+
+void bh_sqlite_finalize(struct bh_sqlite_stmt *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_finalize(st->st);
+    free(st);
 }

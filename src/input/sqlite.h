@@ -36,4 +36,36 @@ int bh_sqlite_each_blob(struct bh_sqlite *db, const char *sql,
 /* Close and free; NULL is fine. */
 void bh_sqlite_close(struct bh_sqlite *db);
 
+/* ---- files and statements (the vulnerability database, vuln/vulndb.c) ---- */
+
+struct bh_sqlite_stmt;
+
+/*
+ * Open the database file at path: read-only (never created; other schemas' views and
+ * triggers not trusted, as above) or, with create, a new file for writing. Errors: BH_EIO
+ * (cannot open or create), BH_EPARSE (not a database), BH_ENOMEM.
+ */
+int bh_sqlite_open_file(const char *path, bool create, struct bh_sqlite **out, struct bh_err *err);
+/* Run one or more statements of our own text (no results). */
+int bh_sqlite_exec(struct bh_sqlite *db, const char *sql, struct bh_err *err);
+/* Prepare one statement of our own text; parameters are numbered from 1. */
+int bh_sqlite_prepare(struct bh_sqlite *db, const char *sql, struct bh_sqlite_stmt **out,
+                      struct bh_err *err);
+/* Bind parameter i: text (NULL binds SQL NULL; copied), integer, blob (copied). */
+int bh_sqlite_bind_text(struct bh_sqlite_stmt *st, int i, const char *s, struct bh_err *err);
+int bh_sqlite_bind_int(struct bh_sqlite_stmt *st, int i, long long v, struct bh_err *err);
+int bh_sqlite_bind_blob(struct bh_sqlite_stmt *st, int i, const void *p, size_t n,
+                        struct bh_err *err);
+/* Step: 1 a row is ready, 0 done, negative BH_E* on error. */
+int bh_sqlite_step(struct bh_sqlite_stmt *st, struct bh_err *err);
+/* Column i (from 0) of the current row: text (NULL for SQL NULL; valid until the next step),
+ * integer, blob (*n its length). */
+const char *bh_sqlite_column_text(struct bh_sqlite_stmt *st, int i);
+long long bh_sqlite_column_int(struct bh_sqlite_stmt *st, int i);
+const void *bh_sqlite_column_blob(struct bh_sqlite_stmt *st, int i, size_t *n);
+/* Reset for another run with new bindings (bindings are cleared). */
+void bh_sqlite_reset(struct bh_sqlite_stmt *st);
+/* Finalize; NULL is fine. */
+void bh_sqlite_finalize(struct bh_sqlite_stmt *st);
+
 #endif

@@ -44,6 +44,8 @@ const char *bh_target_kind_name(enum bh_target_kind k)
         return "host";
     case BH_KIND_ENGINE:
         return "engine";
+    case BH_KIND_ROOTFS:
+        return "rootfs";
     default:
         return "unknown";
     }

@@ -7,11 +7,13 @@
 #define BH_FINDING_H
 
 #include "model/loc.h"
+#include "model/package.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 struct bh_arena;
+struct bh_vulnmatch; /* model/vuln.h */
 
 enum bh_severity {
     BH_SEV_INFO = 0,
@@ -42,6 +44,8 @@ struct bh_finding {
     /* suppression: NULL when the finding stands */
     const char *suppressed_kind;   /* "inline", "ignorefile", "annotation" */
     const char *suppressed_reason; /* may be "" */
+    /* IMG-VULN findings: the advisory and package (report "vulnerability" object); else NULL */
+    const struct bh_vulnmatch *vuln;
 };
 
 struct bh_findings {
@@ -57,6 +61,7 @@ enum bh_target_kind {
     BH_KIND_IMAGE,
     BH_KIND_HOST,
     BH_KIND_ENGINE,
+    BH_KIND_ROOTFS,
     BH_KIND_UNKNOWN,
 };
 const char *bh_target_kind_name(enum bh_target_kind k); /* "dockerfile", "compose", ... */
@@ -65,6 +70,16 @@ struct bh_target {
     const char *target; /* path or reference as shown in reports */
     enum bh_target_kind kind;
     struct bh_findings findings;
+    /*
+     * Image and root filesystem targets: what is installed (report "packages", SBOMs), the
+     * OS it says it is (id NULL when unknown), the image's id (config digest) or NULL, and
+     * the vulnerability matches when a database was given (SBOM "vulnerabilities").
+     */
+    struct bh_packages packages;
+    struct bh_osinfo os;
+    const char *image_id;
+    struct bh_vulnmatch *vulns;
+    size_t nvulns;
 };
 
 struct bh_report_error {

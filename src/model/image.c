@@ -2,8 +2,9 @@
  * image.c - the merge of an image's layers into its final tree, and lookups in
  * that tree (symbolic links resolved inside the root). The merge sorts the
  * entries of every layer by path once and decides shadowing in one sweep; the
- * tree is an open-addressing hash of indices into img->files. No I/O: the
- * layer workers (input/imgcollect.c) produce the parts merged here.
+ * tree is an open-addressing hash of indices into img->files. The parts' packages
+ * are only concatenated (input/pkgdb/collect.c keeps those whose file survives). No
+ * I/O: the layer workers (input/imgcollect.c) produce the parts merged here.
  */
 #include "model/image.h"
 
@@ -344,7 +345,7 @@ static void shadow_side(struct bh_image *img)
 int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_imgpart *parts,
                    size_t nparts, struct bh_err *err)
 {
-    size_t nf = 0, nc = 0, ns = 0, i, j;
+    size_t nf = 0, nc = 0, ns = 0, np = 0, i, j;
     uint32_t *layer_start;
     int rc;
 
@@ -355,6 +356,7 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
         nf += parts[i].nfiles;
         nc += parts[i].ncaptures;
         ns += parts[i].nsecrets;
+        np += parts[i].npackages;
         if (nf > BH_MAX_IMAGE_FILES)
             return bh_err_set(err, BH_ELIMIT, NULL, 0, 0,
                               "image has more than BH_MAX_IMAGE_FILES (%u) entries",
@@ -363,10 +365,11 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
     img->files = bh_arena_calloc(a, nf ? nf : 1, sizeof(*img->files));
     img->captures = bh_arena_calloc(a, nc ? nc : 1, sizeof(*img->captures));
     img->secrets = bh_arena_calloc(a, ns ? ns : 1, sizeof(*img->secrets));
+    img->bin_packages = bh_arena_calloc(a, np ? np : 1, sizeof(*img->bin_packages));
     layer_start = bh_arena_calloc(a, nparts ? nparts : 1, sizeof(*layer_start));
-    if (!img->files || !img->captures || !img->secrets || !layer_start)
+    if (!img->files || !img->captures || !img->secrets || !img->bin_packages || !layer_start)
         return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory merging image layers");
-    img->nfiles = img->ncaptures = img->nsecrets = 0;
+    img->nfiles = img->ncaptures = img->nsecrets = img->nbin_packages = 0;
     for (i = 0; i < nparts; i++) {
         layer_start[i] = (uint32_t)img->nfiles;
         for (j = 0; j < parts[i].nfiles; j++) {
@@ -389,6 +392,12 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
             *h = parts[i].secrets[j];
             h->layer = (int)i;
             h->shadowed = false;
+        }
+        for (j = 0; j < parts[i].npackages; j++) {
+            struct bh_package *p = &img->bin_packages[img->nbin_packages++];
+
+            *p = parts[i].packages[j];
+            p->layer = (int)i;
         }
     }
     rc = merge_tree(a, img, layer_start, err);

@@ -124,6 +124,10 @@ struct bh_imgpart {
     size_t ncaptures;
     struct bh_secrethit *secrets;
     size_t nsecrets;
+    /* packages read out of binaries and archives during the pass (Go build info, Java
+       archives); path is the file they were found in */
+    struct bh_package *packages;
+    size_t npackages;
 };
 
 struct bh_imgtree; /* the merged view, built by bh_image_merge */
@@ -151,6 +155,10 @@ struct bh_image {
     struct bh_secrethit *secrets;
     size_t nsecrets;
     struct bh_imgtree *tree;
+    /* the parts' packages, concatenated in layer order by bh_image_merge (not yet filtered
+       to the final tree: bh_pkgdb_image_packages does that) */
+    struct bh_package *bin_packages;
+    size_t nbin_packages;
     struct bh_osinfo os; /* from the final tree's release files (bh_pkgdb_image_os); id NULL
                             when unknown */
     /* the per-layer arenas the parts live in; owned by the loader (bh_imgload_release) */

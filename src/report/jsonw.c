@@ -235,6 +235,17 @@ void bh_jsonw_int(struct bh_jsonw *w, long long v)
     puts_(w, num);
 }
 
+void bh_jsonw_tenths(struct bh_jsonw *w, long long tenths)
+{
+    char num[48];
+    unsigned long long m =
+        tenths < 0 ? 0ull - (unsigned long long)tenths : (unsigned long long)tenths;
+
+    before_item(w, false);
+    snprintf(num, sizeof(num), "%s%llu.%llu", tenths < 0 ? "-" : "", m / 10, m % 10);
+    puts_(w, num);
+}
+
 void bh_jsonw_bool(struct bh_jsonw *w, bool v)
 {
     before_item(w, false);

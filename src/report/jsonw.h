@@ -40,6 +40,8 @@ void bh_jsonw_key(struct bh_jsonw *w, const char *key);
 void bh_jsonw_string(struct bh_jsonw *w, const char *s);
 void bh_jsonw_stringn(struct bh_jsonw *w, const char *s, size_t len);
 void bh_jsonw_int(struct bh_jsonw *w, long long v);
+/* A number given in tenths, written as a decimal: 75 -> 7.5, -5 -> -0.5, 100 -> 10.0. */
+void bh_jsonw_tenths(struct bh_jsonw *w, long long tenths);
 void bh_jsonw_bool(struct bh_jsonw *w, bool v);
 void bh_jsonw_null(struct bh_jsonw *w);
 

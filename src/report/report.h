@@ -33,5 +33,8 @@ int bh_report_write_json(FILE *out, const struct bh_report *r, const struct bh_r
 int bh_report_write_sarif(FILE *out, const struct bh_report *r, const struct bh_report_opts *o);
 int bh_report_write_github(FILE *out, const struct bh_report *r, const struct bh_report_opts *o);
 int bh_report_write_junit(FILE *out, const struct bh_report *r, const struct bh_report_opts *o);
+/* SBOMs of the report's image and rootfs targets: packages, and vulnerabilities when matched. */
+int bh_report_write_cyclonedx(FILE *out, const struct bh_report *r, const struct bh_report_opts *o);
+int bh_report_write_spdx(FILE *out, const struct bh_report *r, const struct bh_report_opts *o);
 
 #endif

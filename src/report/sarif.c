@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "model/vuln.h"
 #include "report/jsonw.h"
 #include "rules/docs.h"
 #include "rules/rule.h"
@@ -302,6 +303,59 @@ static void write_physical(struct sarif *s, const char *file, int line, int col,
     bh_jsonw_end_object(w);
 }
 
+static const struct bh_package *vuln_package(const struct bh_target *t,
+                                             const struct bh_vulnmatch *m)
+{
+    return m->pkg < t->packages.n ? &t->packages.v[m->pkg] : NULL;
+}
+
+/*
+ * Every vulnerability of an image sits at the same location (the image), so code-scanning
+ * services could fold them into one alert; the advisory, package and its file tell them
+ * apart and stay stable across scans while the package is unchanged.
+ */
+static void write_vuln_fingerprint(struct sarif *s, const struct bh_target *t,
+                                   const struct bh_vulnmatch *m)
+{
+    const struct bh_package *p = vuln_package(t, m);
+    struct bh_jsonw *w = &s->w;
+
+    bh_buf_reset(&s->tmp);
+    bh_buf_printf(&s->tmp, "%s:%s:%s:%s", m->id ? m->id : "", p && p->name ? p->name : "",
+                  m->installed ? m->installed : "", p && p->path ? p->path : "");
+    bh_jsonw_key(w, "partialFingerprints");
+    bh_jsonw_begin_object(w);
+    bh_jsonw_kv_string(w, "bulkhead/vulnerability/v1", bh_buf_str(&s->tmp));
+    bh_jsonw_end_object(w);
+}
+
+static void write_vuln_properties(struct bh_jsonw *w, const struct bh_target *t,
+                                  const struct bh_vulnmatch *m)
+{
+    const struct bh_package *p = vuln_package(t, m);
+    size_t k;
+
+    bh_jsonw_key(w, "vulnerability");
+    bh_jsonw_begin_object(w);
+    bh_jsonw_kv_string(w, "id", m->id ? m->id : "");
+    if (m->naliases) {
+        bh_jsonw_key(w, "aliases");
+        bh_jsonw_begin_array(w);
+        for (k = 0; k < m->naliases; k++)
+            if (m->aliases[k])
+                bh_jsonw_string(w, m->aliases[k]);
+        bh_jsonw_end_array(w);
+    }
+    bh_jsonw_kv_string(w, "package", p && p->name ? p->name : (m->package ? m->package : ""));
+    if (p && p->purl)
+        bh_jsonw_kv_string(w, "purl", p->purl);
+    bh_jsonw_kv_string(w, "ecosystem", m->ecosystem ? m->ecosystem : "");
+    bh_jsonw_kv_string(w, "installed", m->installed ? m->installed : "");
+    bh_jsonw_key(w, "fixed");
+    bh_jsonw_string(w, m->fixed);
+    bh_jsonw_end_object(w);
+}
+
 static void write_result(struct sarif *s, const struct bh_target *t, const struct bh_finding *f)
 {
     struct bh_jsonw *w = &s->w;
@@ -350,6 +404,8 @@ static void write_result(struct sarif *s, const struct bh_target *t, const struc
         bh_jsonw_end_array(w);
     }
 
+    if (f->vuln)
+        write_vuln_fingerprint(s, t, f->vuln);
     snprintf(mistake, sizeof(mistake), "M%d", f->mistake);
     bh_jsonw_key(w, "properties");
     bh_jsonw_begin_object(w);
@@ -359,6 +415,8 @@ static void write_result(struct sarif *s, const struct bh_target *t, const struc
         bh_jsonw_kv_string(w, "stage", f->stage);
     if (!f->loc.file || strcmp(f->loc.file, t->target))
         bh_jsonw_kv_string(w, "target", t->target);
+    if (f->vuln)
+        write_vuln_properties(w, t, f->vuln);
     bh_jsonw_end_object(w);
     bh_jsonw_end_object(w);
 }

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "model/vuln.h"
 #include "report/jsonw.h"
 
 #include <string.h>
@@ -125,6 +126,29 @@ static void format_loc(struct bh_buf *b, const struct bh_target *t, const struct
     }
 }
 
+/* "CVE-2024-1  libssl3 3.0.11-1 -> 3.0.13-1 (source openssl)": id, package, installed -> fix */
+static void put_vuln(FILE *out, const struct bh_target *t, const struct bh_vulnmatch *m)
+{
+    const struct bh_package *p = m->pkg < t->packages.n ? &t->packages.v[m->pkg] : NULL;
+    const char *name = p && p->name ? p->name : m->package;
+
+    put_text(out, m->id);
+    fputs("  ", out);
+    put_text(out, name);
+    fputc(' ', out);
+    put_text(out, m->installed);
+    fputs(" -> ", out);
+    if (m->fixed)
+        put_text(out, m->fixed);
+    else
+        fputs("no fix yet", out);
+    if (m->package && name && strcmp(m->package, name) != 0) {
+        fputs(" (source ", out);
+        put_text(out, m->package);
+        fputc(')', out);
+    }
+}
+
 static void write_target(FILE *out, const struct bh_target *t, const struct bh_report_opts *o,
                          struct bh_buf *b)
 {
@@ -162,7 +186,10 @@ static void write_target(FILE *out, const struct bh_target *t, const struct bh_r
         fputs("  ", out);
         pad(out, put_text(out, f->rule), rulew);
         fputs("  ", out);
-        put_text(out, f->message && f->message[0] ? f->message : f->title);
+        if (f->vuln)
+            put_vuln(out, t, f->vuln);
+        else
+            put_text(out, f->message && f->message[0] ? f->message : f->title);
         if (f->stage) {
             fputs(" [stage ", out);
             put_text(out, f->stage);
@@ -181,6 +208,9 @@ static void write_target(FILE *out, const struct bh_target *t, const struct bh_r
                 fputs(C_RESET, out);
         }
         fputc('\n', out);
+        /* a vulnerability is one line: its "at" and "fix" would repeat on every advisory */
+        if (f->vuln)
+            continue;
         if (f->loc.path) {
             fputs("    at: ", out);
             put_text(out, f->loc.path);

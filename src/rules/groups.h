@@ -26,5 +26,8 @@ extern const size_t bh_rules_runpriv_n;
 /* runexpose.c: runtime exposure, mounts, users, limits (RUN-PORTS-*, RUN-ROOT*, K8S-*, ...) */
 extern const struct bh_rule bh_rules_runexpose[];
 extern const size_t bh_rules_runexpose_n;
+/* vuln.c: installed packages with known vulnerabilities (IMG-VULN) */
+extern const struct bh_rule bh_rules_vuln[];
+extern const size_t bh_rules_vuln_n;
 
 #endif

@@ -5,6 +5,7 @@
 #include "rules/pipeline.h"
 
 #include "core/str.h"
+#include "model/vuln.h"
 
 #include <fnmatch.h>
 #include <string.h>
@@ -111,6 +112,39 @@ static bool glob_match(const char *glob, const char *path)
     return false;
 }
 
+bool bh_pipeline_is_vuln_id(const char *id)
+{
+    const char *dash;
+    size_t i;
+
+    if (!id || !(dash = strchr(id, '-')) || dash == id)
+        return false;
+    /* rule ids are upper-case words joined by dashes (BUILD-USER, RUN-CAPADD); advisory ids
+     * carry a number after a dash: CVE-2024-1234, DLA-3008-1, GO-2022-0969, GHSA-xxxx-... */
+    if (bh_str_iprefix(id, "GHSA-") || bh_str_iprefix(id, "CGA-"))
+        return true;
+    for (i = (size_t)(dash - id); id[i]; i++)
+        if (id[i] == '-' && id[i + 1] >= '0' && id[i + 1] <= '9')
+            return true;
+    return false;
+}
+
+/* Does a vulnerability entry name the advisory of x (its id or one of its aliases)? */
+static bool vuln_match(const char *id, const struct bh_finding *x)
+{
+    const struct bh_vulnmatch *m = x->vuln;
+    size_t i;
+
+    if (!m || !m->id)
+        return false;
+    if (bh_str_ieq(id, m->id))
+        return true;
+    for (i = 0; i < m->naliases; i++)
+        if (m->aliases[i] && bh_str_ieq(id, m->aliases[i]))
+            return true;
+    return false;
+}
+
 void bh_pipeline_ignorefile(const struct bh_ignorefile *igf, struct bh_findings *f)
 {
     size_t i, k;
@@ -124,8 +158,19 @@ void bh_pipeline_ignorefile(const struct bh_ignorefile *igf, struct bh_findings 
             continue;
         for (k = 0; k < igf->n; k++) {
             const struct bh_ignorefile_entry *e = &igf->v[k];
+            bool hit;
 
-            if (bh_str_ieq(e->id, x->rule) && glob_match(e->glob, x->loc.file)) {
+            if (bh_str_ieq(e->id, x->rule)) {
+                hit = glob_match(e->glob, x->loc.file);
+            } else if (bh_pipeline_is_vuln_id(e->id) && vuln_match(e->id, x)) {
+                /* a vulnerability entry's glob may also name the package's file in the image
+                 * (a directory glob such as usr/lib/node_modules/), not only the target */
+                hit = glob_match(e->glob, x->loc.file) ||
+                      (x->loc.path && glob_match(e->glob, x->loc.path + (x->loc.path[0] == '/')));
+            } else {
+                hit = false;
+            }
+            if (hit) {
                 x->suppressed_kind = "ignorefile";
                 x->suppressed_reason = e->reason ? e->reason : "";
                 break;

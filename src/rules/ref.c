@@ -296,7 +296,8 @@ const struct bh_rule bh_rules_ref[] = {
      "bot propose digest updates.",
      {"KICS K 'Image Without Digest'", NULL},
      NULL,
-     check_digest_image},
+     check_digest_image,
+     NULL},
     {"REF-LATEST",
      6,
      BH_SEV_MEDIUM,
@@ -310,7 +311,8 @@ const struct bh_rule bh_rules_ref[] = {
       "KICS D \"Image Version Using 'latest'\"", "KICS D 'Image Version Not Explicit'",
       "KICS K 'Invalid Image'", "CIS 5.28", NULL},
      NULL,
-     check_latest_image},
+     check_latest_image,
+     NULL},
     {"REF-REGISTRY",
      9,
      BH_SEV_HIGH,
@@ -323,6 +325,7 @@ const struct bh_rule bh_rules_ref[] = {
      {"hadolint DL3026", "trivy KSV032", "trivy KSV033", "trivy KSV034", "trivy KSV035",
       "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL},
      NULL,
-     check_registry_image},
+     check_registry_image,
+     NULL},
 };
 const size_t bh_rules_ref_n = sizeof(bh_rules_ref) / sizeof(bh_rules_ref[0]);

@@ -43,6 +43,7 @@ static void build_index(void)
     add_group(bh_rules_ref, bh_rules_ref_n);
     add_group(bh_rules_runpriv, bh_rules_runpriv_n);
     add_group(bh_rules_runexpose, bh_rules_runexpose_n);
+    add_group(bh_rules_vuln, bh_rules_vuln_n);
     qsort(sorted, nsorted, sizeof(sorted[0]), cmp_rule);
 }
 
@@ -208,5 +209,21 @@ void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const s
             continue;
         c.rule = r;
         r->check_image(&c, img);
+    }
+}
+
+void bh_rules_check_vulns(struct bh_arena *a, const struct bh_policy *p,
+                          const struct bh_vulnset *vs, struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
+    size_t i, n = bh_rules_count();
+
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_vulns)
+            continue;
+        c.rule = r;
+        r->check_vulns(&c, vs);
     }
 }

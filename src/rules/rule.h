@@ -11,6 +11,7 @@
 #include "model/image.h"
 #include "model/policy.h"
 #include "model/runspec.h"
+#include "model/vuln.h"
 
 #include <stddef.h>
 
@@ -49,6 +50,8 @@ struct bh_rule {
     void (*check_runset)(struct bh_rule_ctx *c, const struct bh_runset *set);
     /* An image's files, captured files, secrets and layers (BH_APPLIES_IMAGE); may be NULL */
     void (*check_image)(struct bh_rule_ctx *c, const struct bh_image *img);
+    /* Vulnerability matches of an image or root filesystem (IMG-VULN); may be NULL */
+    void (*check_vulns)(struct bh_rule_ctx *c, const struct bh_vulnset *vs);
 };
 
 /* Every rule, sorted by id (the tables of all rule files, see groups.h). */
@@ -89,6 +92,9 @@ void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const st
 /* Every check_image over an image (its buildspec goes through bh_rules_check_build). */
 void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const struct bh_image *img,
                           struct bh_findings *out);
+/* Every check_vulns over a target's matches. */
+void bh_rules_check_vulns(struct bh_arena *a, const struct bh_policy *p,
+                          const struct bh_vulnset *vs, struct bh_findings *out);
 /* Every check_runset over the set (services and other file-level exposure). */
 void bh_rules_check_runset(struct bh_arena *a, const struct bh_policy *p,
                            const struct bh_runset *set, struct bh_findings *out);

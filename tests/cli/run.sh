@@ -7,6 +7,9 @@ source "$(dirname "$0")/../lib.sh"
 bulkhead() { "$BULKHEAD" "$@"; }
 export -f bulkhead
 export NO_COLOR=
+# the default vulnerability database path is under the cache directory: pin it to one that
+# never exists, so goldens do not depend on the machine (image scans print a note about it)
+export XDG_CACHE_HOME=/nonexistent/bulkhead-cli-cache
 for dir in "$ROOT"/tests/cli/[0-9]*/; do
     name=$(basename "$dir")
     [ -f "$dir/cmd" ] || { not_ok "cli $name: no cmd file"; continue; }

@@ -6,6 +6,10 @@
   validate.py negative-sarif SCHEMA      a near-valid SARIF log passes, broken variants fail
   validate.py negative-report SCHEMA     same for a bulkhead report
   validate.py xml FILE                   FILE is well-formed JUnit XML
+  validate.py validate-local SCHEMA FILE...   like validate, with $refs to the other *.json
+                                         schemas in SCHEMA's directory resolved there (offline)
+  validate.py negative-cyclonedx SCHEMA GOOD   GOOD (an SBOM) passes, broken variants fail
+  validate.py negative-spdx SCHEMA GOOD        same for an SPDX 2.3 document
 
 Exit status 0 on success; problems are printed to stderr.
 """
@@ -147,6 +151,93 @@ def cmd_negative_report(schema_path):
     return negative(validator(load(schema_path)), good, breakers)
 
 
+def local_validator(schema_path):
+    """A validator whose $refs to sibling schemas resolve to the files beside schema_path."""
+    import glob
+    import os
+    import urllib.parse
+    schema = load(schema_path)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    base = schema.get("$id", "")
+    store = {}
+    for path in glob.glob(os.path.join(os.path.dirname(os.path.abspath(schema_path)), "*.json")):
+        try:
+            doc = load(path)
+        except ValueError:
+            continue
+        if not isinstance(doc, dict):
+            continue
+        name = os.path.basename(path)
+        for uri in {doc.get("$id"), urllib.parse.urljoin(base, name), name} - {None, ""}:
+            store[uri.rstrip("#")] = doc
+    try:
+        import referencing
+        import referencing.jsonschema
+        spec = referencing.jsonschema.specification_with(
+            schema.get("$schema", "http://json-schema.org/draft-07/schema#"))
+        registry = referencing.Registry().with_resources(
+            (uri, referencing.Resource.from_contents(doc, default_specification=spec))
+            for uri, doc in store.items())
+        return cls(schema, registry=registry)
+    except ImportError:
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+        return cls(schema, resolver=resolver)
+
+
+def cmd_validate_local(schema_path, files):
+    v = local_validator(schema_path)
+    rc = 0
+    for path in files:
+        try:
+            doc = load(path)
+        except (OSError, ValueError) as e:
+            print(f"{path}: not JSON: {e}", file=sys.stderr)
+            rc = 1
+            continue
+        errs = errors_of(v, doc)
+        if errs:
+            report(path, errs)
+            rc = 1
+    return rc
+
+
+def cmd_negative_cyclonedx(schema_path, good_path):
+    good = load(good_path)
+    comp = lambda d: d["components"][-1]
+    breakers = [
+        ("wrong specVersion type", lambda d: d.__setitem__("specVersion", 1.5)),
+        ("bad bomFormat", lambda d: d.__setitem__("bomFormat", "SPDX")),
+        ("bad serialNumber", lambda d: d.__setitem__("serialNumber", "urn:uuid:not-a-uuid")),
+        ("component without name", lambda d: comp(d).pop("name")),
+        ("unknown component type", lambda d: comp(d).__setitem__("type", "package")),
+        ("licence id not on the SPDX list",
+         lambda d: comp(d).__setitem__("licenses", [{"license": {"id": "NOT-A-LICENSE"}}])),
+        ("unknown top-level field", lambda d: d.__setitem__("packages", [])),
+        ("bad rating severity", lambda d: d.__setitem__("vulnerabilities", [
+            {"id": "CVE-1", "ratings": [{"severity": "severe"}]}])),
+    ]
+    return negative(local_validator(schema_path), good, breakers)
+
+
+def cmd_negative_spdx(schema_path, good_path):
+    good = load(good_path)
+    pkg = lambda d: d["packages"][-1]
+    breakers = [
+        ("no creationInfo", lambda d: d.pop("creationInfo")),
+        ("no creators", lambda d: d["creationInfo"].pop("creators")),
+        ("package without name", lambda d: pkg(d).pop("name")),
+        ("package without downloadLocation", lambda d: pkg(d).pop("downloadLocation")),
+        ("unknown package field", lambda d: pkg(d).__setitem__("purl", "pkg:x/y")),
+        ("bad reference category", lambda d: pkg(d).__setitem__("externalRefs", [
+            {"referenceCategory": "NPM", "referenceType": "purl", "referenceLocator": "x"}])),
+        ("bad relationship type", lambda d: d["relationships"][0]
+         .__setitem__("relationshipType", "HAS")),
+        ("filesAnalyzed not boolean", lambda d: pkg(d).__setitem__("filesAnalyzed", "false")),
+    ]
+    return negative(local_validator(schema_path), good, breakers)
+
+
 def cmd_xml(path):
     try:
         root = ET.parse(path).getroot()
@@ -178,6 +269,12 @@ def main(argv):
         return cmd_negative_sarif(argv[2])
     if len(argv) == 3 and argv[1] == "negative-report":
         return cmd_negative_report(argv[2])
+    if len(argv) >= 4 and argv[1] == "validate-local":
+        return cmd_validate_local(argv[2], argv[3:])
+    if len(argv) == 4 and argv[1] == "negative-cyclonedx":
+        return cmd_negative_cyclonedx(argv[2], argv[3])
+    if len(argv) == 4 and argv[1] == "negative-spdx":
+        return cmd_negative_spdx(argv[2], argv[3])
     if len(argv) == 3 and argv[1] == "xml":
         return cmd_xml(argv[2])
     print(__doc__, file=sys.stderr)

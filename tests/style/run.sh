@@ -17,8 +17,8 @@ only_in() { # only_in HEADER ALLOWED_FILE...
     if [ -z "$users" ] || [ "$users" = "$want" ]; then ok "style: <$hdr> only in $want"; else not_ok "style: <$hdr> included by $users (only $want may)"; fi
 }
 only_in libfyaml.h src/input/yaml.c
-only_in archive.h src/input/imgsrc.c src/input/layer.c
-only_in archive_entry.h src/input/imgsrc.c src/input/layer.c
+only_in archive.h src/input/imgsrc.c src/input/layer.c src/input/zip.c
+only_in archive_entry.h src/input/imgsrc.c src/input/layer.c src/input/zip.c
 only_in jansson.h src/input/json.c
 only_in isa-l src/input/layer.c
 only_in zstd.h src/input/layer.c

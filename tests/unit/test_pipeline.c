@@ -9,7 +9,11 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/arena.h"
+#include "model/vuln.h"
 #include "input/ignorefile.h"
 #include "rules/pipeline.h"
 
@@ -153,6 +157,137 @@ static void ignorefile_rejects_extra_words(void **state)
     assert_int_equal(err.col, 14);
 }
 
+/* ---- vulnerability ids and exp: in the ignore file ---- */
+
+static void add_vuln(struct bh_findings *f, struct bh_vulnmatch *m, const char *pkgpath)
+{
+    struct bh_finding *x = bh_findings_add(&A, f);
+
+    assert_non_null(x);
+    x->rule = "IMG-VULN";
+    x->severity = BH_SEV_HIGH;
+    x->loc.file = "alpine.tar";
+    x->loc.path = pkgpath;
+    x->vuln = m;
+}
+
+static void ignorefile_vuln_ids_and_aliases(void **state)
+{
+    static const char text[] = "cve-2024-0001 # lower case still matches\n"
+                               "GHSA-35jh-r3h4-6jhm exp:2099-12-31 # alias, far future\n"
+                               "CVE-2024-0003 usr/lib/node_modules/** # only the npm copy\n";
+    static const char *aliases[] = {"CVE-2019-10744", "GHSA-35jh-r3h4-6jhm"};
+    struct bh_vulnmatch m1 = {0}, m2 = {0}, m3 = {0}, m4 = {0};
+    struct bh_ignorefile igf;
+    struct bh_findings f = {0};
+    struct bh_err err;
+
+    (void)state;
+    setenv("SOURCE_DATE_EPOCH", "1717200000", 1); /* 2024-06-01 */
+    bh_err_init(&err);
+    assert_int_equal(bh_ignorefile_parse(&A, ".bulkheadignore", text, sizeof(text) - 1, &igf, &err),
+                     0);
+    assert_int_equal(igf.n, 3);
+    assert_null(igf.v[1].glob); /* exp: is not a glob */
+    assert_string_equal(igf.v[1].reason, "alias, far future");
+    assert_string_equal(igf.v[2].glob, "usr/lib/node_modules/**");
+    m1.id = "CVE-2024-0001";
+    m2.id = "SNYK-JS-LODASH-450202";
+    m2.aliases = aliases;
+    m2.naliases = 2;
+    m3.id = "CVE-2024-0003";
+    m4.id = "CVE-2024-0004";
+    add_vuln(&f, &m1, "/lib/apk/db/installed");
+    add_vuln(&f, &m2, "/app/node_modules/lodash/package.json");
+    add_vuln(&f, &m3, "/usr/lib/node_modules/npm/package.json");
+    add_vuln(&f, &m3, "/app/node_modules/x/package.json");
+    add_vuln(&f, &m4, "/lib/apk/db/installed");
+    /* a rule finding whose rule id is not a vulnerability id is untouched */
+    add(&f, "IMG-SSHD", BH_SEV_HIGH, "alpine.tar", 0, 0);
+    bh_pipeline_ignorefile(&igf, &f);
+    assert_string_equal(f.v[0].suppressed_kind, "ignorefile");
+    assert_string_equal(f.v[0].suppressed_reason, "lower case still matches");
+    assert_string_equal(f.v[1].suppressed_kind, "ignorefile");
+    assert_string_equal(f.v[2].suppressed_kind, "ignorefile");
+    assert_null(f.v[3].suppressed_kind);
+    assert_null(f.v[4].suppressed_kind);
+    assert_null(f.v[5].suppressed_kind);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+static void ignorefile_expiry_uses_scan_time(void **state)
+{
+    static const char text[] = "CVE-2024-0001 exp:2024-06-01\n"
+                               "IMG-SSHD exp:2024-05-31 Dockerfile\n"
+                               "CVE-2024-0002 # no expiry\n";
+    struct bh_ignorefile igf;
+    struct bh_err err;
+
+    (void)state;
+    bh_err_init(&err);
+    /* 2024-06-01 23:59:59 UTC: the named day still counts */
+    setenv("SOURCE_DATE_EPOCH", "1717286399", 1);
+    assert_int_equal(bh_ignorefile_parse(&A, "x", text, sizeof(text) - 1, &igf, &err), 0);
+    assert_int_equal(igf.n, 2);
+    assert_string_equal(igf.v[0].id, "CVE-2024-0001");
+    assert_string_equal(igf.v[1].id, "CVE-2024-0002");
+    assert_int_equal(igf.v[1].line, 3);
+    /* one second later it has expired */
+    setenv("SOURCE_DATE_EPOCH", "1717286400", 1);
+    assert_int_equal(bh_ignorefile_parse(&A, "x", text, sizeof(text) - 1, &igf, &err), 0);
+    assert_int_equal(igf.n, 1);
+    assert_string_equal(igf.v[0].id, "CVE-2024-0002");
+    assert_null(igf.v[0].glob);
+    /* a day earlier both dated entries apply, the glob after exp: kept */
+    setenv("SOURCE_DATE_EPOCH", "1717113600", 1);
+    assert_int_equal(bh_ignorefile_parse(&A, "x", text, sizeof(text) - 1, &igf, &err), 0);
+    assert_int_equal(igf.n, 3);
+    assert_string_equal(igf.v[1].glob, "Dockerfile");
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+static void ignorefile_rejects_bad_expiry(void **state)
+{
+    static const char *bad[] = {"CVE-1 exp:2024-02-30\n",
+                                "CVE-1 exp:24-01-01\n",
+                                "CVE-1 exp:2023-02-29\n",
+                                "CVE-1 exp:\n",
+                                "CVE-1 exp:2024-01-01 exp:2024-01-02\n",
+                                "CVE-1 a exp:2099-01-01 b\n"};
+    static const char leap[] = "CVE-1 exp:2096-02-29\n";
+    struct bh_ignorefile igf;
+    struct bh_err err;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        bh_err_init(&err);
+        assert_int_equal(bh_ignorefile_parse(&A, "x", bad[i], strlen(bad[i]), &igf, &err),
+                         BH_EPARSE);
+        assert_int_equal(err.line, 1);
+    }
+    assert_int_equal(bh_ignorefile_parse(&A, "x", leap, sizeof(leap) - 1, &igf, &err), 0);
+    assert_int_equal(igf.n, 1);
+}
+
+static void vuln_id_shapes(void **state)
+{
+    (void)state;
+    assert_true(bh_pipeline_is_vuln_id("CVE-2024-1234"));
+    assert_true(bh_pipeline_is_vuln_id("GHSA-35jh-r3h4-6jhm"));
+    assert_true(bh_pipeline_is_vuln_id("GO-2022-0969"));
+    assert_true(bh_pipeline_is_vuln_id("PYSEC-2023-62"));
+    assert_true(bh_pipeline_is_vuln_id("DLA-3008-1"));
+    assert_true(bh_pipeline_is_vuln_id("ALPINE-CVE-2025-26519"));
+    assert_true(bh_pipeline_is_vuln_id("RUSTSEC-2021-0001"));
+    assert_true(bh_pipeline_is_vuln_id("ALSA-2025:7467"));
+    assert_false(bh_pipeline_is_vuln_id("IMG-VULN"));
+    assert_false(bh_pipeline_is_vuln_id("BUILD-USER"));
+    assert_false(bh_pipeline_is_vuln_id("RUN-PORTS-PRIV"));
+    assert_false(bh_pipeline_is_vuln_id("CVE"));
+    assert_false(bh_pipeline_is_vuln_id("-2024"));
+}
+
 static void report_sort_is_deterministic(void **state)
 {
     struct bh_report r = {0};
@@ -179,6 +314,10 @@ int main(void)
         cmocka_unit_test(ignorefile_parses_and_matches_globs),
         cmocka_unit_test(ignorefile_rejects_extra_words),
         cmocka_unit_test(report_sort_is_deterministic),
+        cmocka_unit_test(ignorefile_vuln_ids_and_aliases),
+        cmocka_unit_test(ignorefile_expiry_uses_scan_time),
+        cmocka_unit_test(ignorefile_rejects_bad_expiry),
+        cmocka_unit_test(vuln_id_shapes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,6 +13,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "model/vuln.h"
 #include "report/jsonw.h"
 #include "report/report.h"
 #include "rules/rule.h"
@@ -603,6 +604,167 @@ static void junit_xml(void **state)
     free(s);
 }
 
+/* --- packages and vulnerabilities ----------------------------------------- */
+
+static const char *vuln_aliases[] = {"CVE-2024-0727", "DSA-5621-1"};
+
+/*
+ * The sample report plus an image target: two packages (a binNMU-free binary of a source
+ * package, and a Go module), one vulnerability on each, one of them suppressed.
+ */
+static void add_image_target(struct fixture *fx)
+{
+    struct bh_target *t =
+        bh_report_add_target(&fx->arena, &fx->report, "debian.tar", BH_KIND_IMAGE);
+    struct bh_vulnmatch *v = bh_arena_calloc(&fx->arena, 2, sizeof(*v));
+    struct bh_package *p;
+    struct bh_finding *f;
+
+    assert_non_null(t);
+    assert_non_null(v);
+    p = BH_PUSH(&fx->arena, t->packages.v, t->packages.n, t->packages.cap);
+    assert_non_null(p);
+    p->kind = BH_PKG_DPKG;
+    p->name = "libssl3";
+    p->version = "3.0.11-1~deb12u2";
+    p->arch = "amd64";
+    p->src_name = "openssl";
+    p->license = NULL;
+    p->purl = "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12";
+    p->path = "var/lib/dpkg/status";
+    p->layer = 0;
+    p = BH_PUSH(&fx->arena, t->packages.v, t->packages.n, t->packages.cap);
+    assert_non_null(p);
+    p->kind = BH_PKG_GO;
+    p->name = "golang.org/x/net";
+    p->version = "v0.0.0-20220906165146-f3363e06e74b";
+    p->purl = "pkg:golang/golang.org/x/net@v0.0.0-20220906165146-f3363e06e74b";
+    p->path = "usr/bin/app";
+    p->layer = -1;
+
+    v[0].id = "DLA-3008-1";
+    v[0].aliases = vuln_aliases;
+    v[0].naliases = 2;
+    v[0].pkg = 0;
+    v[0].ecosystem = "Debian:12";
+    v[0].package = "openssl";
+    v[0].installed = "3.0.11-1~deb12u2";
+    v[0].fixed = "3.0.13-1~deb12u1";
+    v[0].severity = BH_SEV_MEDIUM;
+    v[0].severity_source = "cvss";
+    v[0].cvss = "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H";
+    v[0].cvss_score10 = 55;
+    v[1].id = "GO-2022-0969";
+    v[1].pkg = 1;
+    v[1].ecosystem = "Go";
+    v[1].package = "golang.org/x/net";
+    v[1].installed = "v0.0.0-20220906165146-f3363e06e74b";
+    v[1].fixed = NULL;
+    v[1].severity = BH_SEV_MEDIUM;
+    v[1].severity_source = "default";
+    v[1].cvss_score10 = -1;
+    v[1].summary = "HTTP/2 server connections can hang forever";
+    t->vulns = v;
+    t->nvulns = 2;
+    f = add(fx, t, "IMG-VULN", BH_SEV_MEDIUM, "DLA-3008-1 in libssl3", 0, 0);
+    f->loc.path = "/var/lib/dpkg/status";
+    f->vuln = &v[0];
+    f = add(fx, t, "IMG-VULN", BH_SEV_MEDIUM, "GO-2022-0969 in golang.org/x/net", 0, 0);
+    f->vuln = &v[1];
+    f->suppressed_kind = "ignorefile";
+    f->suppressed_reason = "not reachable";
+    assert_false(fx->arena.failed);
+}
+
+static void json_packages_and_vulnerabilities(void **state)
+{
+    struct fixture *fx = *state;
+    size_t len;
+    char *s;
+
+    add_image_target(fx);
+    s = render(bh_report_write_json, &fx->report, NULL, &len);
+    /* a superset of the sample report: tests/schema/run.sh validates this one */
+    save_sample("report.json", s);
+    assert_int_equal(count_of(s, "\"packages\": []"), 3);
+    assert_non_null(strstr(s, "\"packages\": [\n        {\n          \"name\": \"libssl3\",\n"
+                              "          \"version\": \"3.0.11-1~deb12u2\",\n"
+                              "          \"type\": \"deb\",\n"
+                              "          \"purl\": \"pkg:deb/debian/libssl3@3.0.11-1~deb12u2?"
+                              "arch=amd64&distro=debian-12\",\n"
+                              "          \"arch\": \"amd64\",\n"
+                              "          \"src_name\": \"openssl\",\n"
+                              "          \"path\": \"var/lib/dpkg/status\",\n"
+                              "          \"layer\": 0\n        },"));
+    /* unknown layer and unset fields are left out */
+    assert_non_null(strstr(s, "\"type\": \"golang\",\n          \"purl\": \"pkg:golang/golang.org/"
+                              "x/net@v0.0.0-20220906165146-f3363e06e74b\",\n"
+                              "          \"path\": \"usr/bin/app\"\n        }\n      ]"));
+    assert_int_equal(count_of(s, "\"src_version\""), 0);
+    assert_non_null(strstr(s, "\"vulnerability\": {\n            \"id\": \"DLA-3008-1\",\n"
+                              "            \"aliases\": [\n              \"CVE-2024-0727\",\n"
+                              "              \"DSA-5621-1\"\n            ],\n"
+                              "            \"package\": \"libssl3\",\n"
+                              "            \"source_package\": \"openssl\",\n"));
+    assert_non_null(strstr(s,
+                           "\"installed\": \"3.0.11-1~deb12u2\",\n"
+                           "            \"fixed\": \"3.0.13-1~deb12u1\",\n"
+                           "            \"severity\": \"medium\",\n"
+                           "            \"severity_source\": \"cvss\",\n"
+                           "            \"cvss\": {\n"
+                           "              \"vector\": \"CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/"
+                           "A:H\",\n              \"score\": 5.5\n            },\n"
+                           "            \"layer\": 0\n"));
+    assert_non_null(strstr(s, "\"aliases\": [],\n            \"package\": \"golang.org/x/net\",\n"
+                              "            \"purl\""));
+    assert_non_null(strstr(s, "\"fixed\": null,"));
+    assert_non_null(strstr(s, "\"cvss\": null,\n            \"summary\": \"HTTP/2 server"));
+    assert_int_equal(count_of(s, "\"source_package\""), 1);
+    assert_int_equal(count_of(s, "\"vulnerability\""), 2);
+    free(s);
+}
+
+static void sarif_vulnerabilities(void **state)
+{
+    struct fixture *fx = *state;
+    struct bh_report_opts o = {false, false, "image"};
+    char *s;
+
+    add_image_target(fx);
+    s = render(bh_report_write_sarif, &fx->report, &o, NULL);
+    save_sample("report.sarif", s);
+    assert_int_equal(count_of(s, "\"ruleId\": \"IMG-VULN\""), 2);
+    assert_non_null(strstr(s,
+                           "\"partialFingerprints\": {\n            \"bulkhead/vulnerability/v1\": "
+                           "\"DLA-3008-1:libssl3:3.0.11-1~deb12u2:var/lib/dpkg/status\"\n"));
+    assert_non_null(strstr(s, "\"vulnerability\": {\n              \"id\": \"DLA-3008-1\",\n"
+                              "              \"aliases\": [\n"));
+    assert_non_null(strstr(s, "\"package\": \"golang.org/x/net\",\n"));
+    assert_non_null(strstr(s, "\"installed\": \"3.0.11-1~deb12u2\",\n"
+                              "              \"fixed\": \"3.0.13-1~deb12u1\"\n"));
+    assert_non_null(strstr(s, "\"fixed\": null\n"));
+    free(s);
+}
+
+static void table_vulnerability_lines(void **state)
+{
+    struct fixture *fx = *state;
+    struct bh_report_opts o = {false, true, "image"};
+    char *s;
+
+    add_image_target(fx);
+    s = render(bh_report_write_table, &fx->report, &o, NULL);
+    assert_non_null(strstr(s, "debian.tar (image)\n"
+                              "  -  MEDIUM    IMG-VULN  DLA-3008-1  libssl3 3.0.11-1~deb12u2 -> "
+                              "3.0.13-1~deb12u1 (source openssl)\n"
+                              "  -  MEDIUM    IMG-VULN  GO-2022-0969  golang.org/x/net "
+                              "v0.0.0-20220906165146-f3363e06e74b -> no fix yet "
+                              "(suppressed: not reachable)\n"));
+    /* one line each: no "at:" or "fix:" under a vulnerability */
+    assert_null(strstr(s, "at: /var/lib/dpkg/status"));
+    free(s);
+}
+
 /* A writer whose stream fails reports BH_EIO rather than success. */
 static void writers_report_io_errors(void **state)
 {
@@ -643,6 +805,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(github_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(junit_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(writers_report_io_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(json_packages_and_vulnerabilities, setup, teardown),
+        cmocka_unit_test_setup_teardown(sarif_vulnerabilities, setup, teardown),
+        cmocka_unit_test_setup_teardown(table_vulnerability_lines, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,4 +51,25 @@ void bh_pkgdb_image_os(struct bh_arena *a, struct bh_image *img);
 const char *bh_pkgdb_purl(struct bh_arena *a, const struct bh_package *p,
                           const struct bh_osinfo *os);
 
+/* A package file of an image that could not be read; the others still are. */
+struct bh_pkgdb_error {
+    const char *file; /* image path, e.g. "var/lib/dpkg/status" */
+    int layer;
+    int line;            /* 0 when unknown or binary */
+    const char *message; /* complete, names the file */
+};
+
+/*
+ * Every installed package of img's final tree into *out: dpkg (var/lib/dpkg/status and the
+ * files of var/lib/dpkg/status.d), apk (lib/apk/db/installed), rpm (the databases in
+ * var/lib/rpm and usr/lib/sysimage/rpm: rpmdb.sqlite, Packages.db, Packages), the language
+ * files bh_pkgdb_lang_wants takes, and the packages the layer pass read out of binaries and
+ * archives (img parts' packages, kept only while their file is in the final tree). purls carry
+ * img->os (call bh_pkgdb_image_os first). A file that fails to read (or was truncated at
+ * capture) adds an entry to *errs and the others are still read. Order: OS packages in
+ * database order, then language packages by path. Errors: BH_ENOMEM only.
+ */
+int bh_pkgdb_image_packages(struct bh_arena *a, const struct bh_image *img, struct bh_packages *out,
+                            struct bh_pkgdb_error **errs, size_t *nerrs);
+
 #endif
