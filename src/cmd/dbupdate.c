@@ -211,7 +211,7 @@ static void clean_stale(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    char path[4096];
+    char path[4096 + 256];
 
     if (!d)
         return;
@@ -222,7 +222,7 @@ static void clean_stale(const char *dir)
         if (unlink(path) != 0 && errno == EISDIR) {
             DIR *sub = opendir(path);
             struct dirent *s;
-            char p2[4096 + 256];
+            char p2[4096 + 512];
 
             while (sub && (s = readdir(sub)) != NULL) {
                 if (!strcmp(s->d_name, ".") || !strcmp(s->d_name, ".."))

@@ -239,8 +239,16 @@ int bh_sqlite_open_file(const char *path, bool create, struct bh_sqlite **out, s
         return rc;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    if (!create)
+    if (!create) {
         harden(s);
+        /*
+         * One read transaction for the life of the handle: lookups then take no file lock of
+         * their own (a lock and an fstat per query otherwise) and keep the page cache. An
+         * update renames a new file over this one and never writes it in place, so holding
+         * the snapshot blocks nothing.
+         */
+        sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    }
     /* sqlite reads the header lazily: make a file that is no database fail here */
     rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {

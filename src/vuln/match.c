@@ -323,12 +323,6 @@ int bh_vuln_affects(const struct bh_affected *af, const char *v, const char **fi
         *note = "installed version is not valid in the ecosystem's version scheme";
         return 0;
     }
-    for (i = 0; i < af->nversions && !listed; i++) {
-        if (!af->versions[i])
-            continue;
-        listed =
-            strcmp(af->versions[i], v) == 0 || (vcmp(&c, v, af->versions[i], &x) == 0 && x == 0);
-    }
     for (i = 0; i < af->nranges; i++) {
         struct cmpctx rc;
 
@@ -343,6 +337,13 @@ int bh_vuln_affects(const struct bh_affected *af, const char *v, const char **fi
             hit = true;
             lowest_fixed(&rc, &af->ranges[i], v, &lo);
         }
+    }
+    /* the versions list only matters when no range holds v (PyPI lists hundreds) */
+    for (i = 0; i < af->nversions && !listed && !hit; i++) {
+        if (!af->versions[i])
+            continue;
+        listed =
+            strcmp(af->versions[i], v) == 0 || (vcmp(&c, v, af->versions[i], &x) == 0 && x == 0);
     }
     if (listed && !hit) {
         /* only the versions list names it: a fix, if any, is in the ranges */

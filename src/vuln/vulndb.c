@@ -1016,7 +1016,7 @@ int bh_vulndb_open(const char *path, struct bh_vulndb **out, struct bh_err *err)
                                 " a.cvss, a.score10, a.source, f.ecosystem, f.name, f.severity,"
                                 " f.data FROM affected AS f JOIN advisories AS a"
                                 " ON a.id = f.advisory"
-                                " WHERE f.ecosystem = ?1 AND f.name = ?2 ORDER BY a.vid, a.id",
+                                " WHERE f.ecosystem = ?1 AND f.name = ?2",
                                 &db->lookup, err)))
         goto fail;
     *out = db;

@@ -391,8 +391,8 @@ static int inline_string(struct go_ctx *c, const unsigned char *p, size_t len, s
 
 static int parse_inline(struct go_ctx *c, const unsigned char *p, size_t len)
 {
-    const char *vers, *mod;
-    size_t vers_n, mod_n, pos = HDR_LEN;
+    const char *vers = NULL, *mod = NULL;
+    size_t vers_n = 0, mod_n = 0, pos = HDR_LEN;
     int rc;
 
     if ((rc = inline_string(c, p, len, &pos, "toolchain version", &vers, &vers_n)) != 0 ||

@@ -9,6 +9,8 @@
 
 #include "core/limits.h"
 
+#include <string.h>
+
 struct run {
     const char *p;
     size_t n;
@@ -389,10 +391,35 @@ bool bh_version_pep440_valid(const char *v)
     return pep_parse(v, &p);
 }
 
+/*
+ * The matcher compares one installed version with every version an advisory lists (PyPI
+ * records list hundreds), so the last parse is kept per thread, keyed by the text itself
+ * (the parse points into the kept copy, never into the caller's string).
+ */
+#define MEMO_MAX 128
+static _Thread_local char memo_text[MEMO_MAX];
+static _Thread_local struct pep memo_pep;
+static _Thread_local bool memo_valid, memo_ok;
+
+static bool pep_parse_memo(const char *v, struct pep *out)
+{
+    size_t n = strlen(v);
+
+    if (n >= MEMO_MAX)
+        return pep_parse(v, out);
+    if (!memo_valid || strcmp(memo_text, v) != 0) {
+        memcpy(memo_text, v, n + 1);
+        memo_ok = pep_parse(memo_text, &memo_pep);
+        memo_valid = true;
+    }
+    *out = memo_pep;
+    return memo_ok;
+}
+
 int bh_version_pep440_cmp(const char *a, const char *b)
 {
     struct pep x, y;
-    bool vx = pep_parse(a, &x), vy = pep_parse(b, &y);
+    bool vx = pep_parse_memo(a, &x), vy = pep_parse(b, &y);
 
     if (vx && vy)
         return pep_cmp(&x, &y);
