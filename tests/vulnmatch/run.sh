@@ -292,3 +292,97 @@ EOF
 done
 check "vulnmatch: the withdrawn record is not in the database" \
     bash -c "! '$BULKHEAD' db info --db '$work/osv.db' -f json | grep -q withdrawn-probe"
+
+# ---- Go: a program built here with Debian's go, matched against the real Go vulndb ----
+# The expectation evaluates every GO- record's "stdlib" ranges (SEMVER) against the toolchain
+# version `go version` reports, with the test's own SemVer precedence.
+if command -v go >/dev/null && [ -d "$DATA/vulndata/osv/go-vulndb" ]; then
+    gowork="$work/goapp"
+    mkdir -p "$gowork"
+    printf 'module example.com/plain\n\ngo 1.18\n' >"$gowork/go.mod"
+    printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n' >"$gowork/main.go"
+    mkdir -p "$work/gotree/usr/local/bin"
+    if (cd "$gowork" && GOPATH="$work/gopath" GOCACHE="$work/gocache" GOPROXY=off GOFLAGS=-mod=mod \
+        GOTOOLCHAIN=local CGO_ENABLED=0 go build -buildvcs=false -o "$work/gotree/usr/local/bin/plain" . \
+        >"$work/gobuild.log" 2>&1); then
+        gover=$(go version | awk '{print $3}')
+        "$BULKHEAD" db build -q -o "$work/go.db" "$DATA/vulndata/osv/go-vulndb" 2>/dev/null
+        "$BULKHEAD" rootfs --db "$work/go.db" --no-secret-scan -f json "$work/gotree" \
+            >"$work/go.json" 2>/dev/null
+        "$PY" - "$DATA/vulndata/osv/go-vulndb" "$gover" "$work/go.json" >"$work/go.cmp" <<'EOF'
+import json, os, re, sys
+src, gover, report = sys.argv[1], sys.argv[2], sys.argv[3]
+def parse(v):
+    m = re.match(r"^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$", v)
+    if not m:
+        return None
+    pre = m.group(4)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))), pre.split(".") if pre else None
+def cmp(a, b):
+    (na, pa), (nb, pb) = parse(a), parse(b)
+    if na != nb:
+        return -1 if na < nb else 1
+    if pa == pb:
+        return 0
+    if pa is None:
+        return 1
+    if pb is None:
+        return -1
+    for x, y in zip(pa, pb):
+        if x == y:
+            continue
+        if x.isdigit() and y.isdigit():
+            return -1 if int(x) < int(y) else 1
+        if x.isdigit() != y.isdigit():
+            return -1 if x.isdigit() else 1
+        return -1 if x < y else 1
+    return (len(pa) > len(pb)) - (len(pa) < len(pb))
+# "go1.19.8" -> "1.19.8"; "go1.21" -> "1.21.0"
+m = re.match(r"go(\d+)\.(\d+)(?:\.(\d+))?", gover)
+inst = f"{m.group(1)}.{m.group(2)}.{m.group(3) or 0}"
+want = set()
+for f in sorted(os.listdir(src)):
+    r = json.load(open(os.path.join(src, f)))
+    if r.get("withdrawn"):
+        continue
+    for a in r.get("affected", []):
+        if a.get("package", {}).get("name") != "stdlib":
+            continue
+        hit = False
+        for rg in a.get("ranges", []):
+            if rg["type"] != "SEMVER":
+                continue
+            state = False
+            # events in order of version: introduced opens, fixed closes
+            evs = sorted(((e.get("introduced") or e.get("fixed") or "0"), "introduced" in e)
+                         for e in rg["events"])
+            evs = [(v if v != "0" else "0.0.0-0", i) for v, i in evs]
+            evs.sort(key=lambda e: __import__("functools").cmp_to_key(cmp)(e[0]))
+            for v, intro in evs:
+                if cmp(inst, v) >= 0:
+                    state = intro
+            hit = hit or state
+        if hit:
+            want.add(r["id"])
+# a finding names the merged advisory (a CVE id when the record has exactly one) and keeps
+# the GO- id among its aliases
+found = []
+for t in json.load(open(report))["targets"]:
+    for f in t["findings"]:
+        if f["rule"] == "IMG-VULN" and f["vulnerability"]["package"] == "stdlib":
+            v = f["vulnerability"]
+            found.append({v["id"], *(v.get("aliases") or [])})
+covered = set().union(*found) if found else set()
+missing = sorted(want - covered)
+extra = [sorted(ids)[0] for ids in found if not ids & want]
+print(len(want), len(found), len(missing), len(extra), " ".join((missing + extra)[:4]))
+EOF
+        read -r gw gg gm ge rest <"$work/go.cmp"
+        check "vulnmatch: Go binary ($gover): exactly the Go vulndb stdlib advisories for its toolchain ($gw expected, $gg reported, $gm missing, $ge extra $rest)" \
+            test "${gm:-1}" -eq 0 -a "${ge:-1}" -eq 0 -a "${gw:-0}" -gt 0
+    else
+        not_ok "vulnmatch: go build failed: $(tail -3 "$work/gobuild.log" | tr '\n' ' ')"
+    fi
+else
+    not_ok "vulnmatch: go (Debian golang-go) or the Go vulndb is missing"
+fi
