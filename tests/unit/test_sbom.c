@@ -17,6 +17,7 @@
 #include "input/json.h"
 #include "model/vuln.h"
 #include "report/report.h"
+#include "report/sbom.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,6 +461,71 @@ static void edge_targets(void **state)
     bh_arena_release(&a);
 }
 
+/* The helpers both writers share (report/sbom.h), directly. */
+static void shared_helpers(void **state)
+{
+    struct fixture *fx = *state;
+    char out[64], u1[BH_SBOM_UUID_LEN], u2[BH_SBOM_UUID_LEN], u3[BH_SBOM_UUID_LEN];
+    char when[BH_SBOM_TIME_LEN];
+    struct bh_report none = {0};
+    size_t saved;
+    bool single;
+
+    /* canonical spelling, single vs compound, things that are not expressions */
+    assert_true(bh_sbom_license_expr("mit", out, sizeof(out), &single));
+    assert_string_equal(out, "MIT");
+    assert_true(single);
+    assert_true(bh_sbom_license_expr("gpl-2.0-only WITH classpath-exception-2.0", out, sizeof(out),
+                                     &single));
+    assert_string_equal(out, "GPL-2.0-only WITH Classpath-exception-2.0");
+    assert_false(single);
+    assert_true(bh_sbom_license_expr(" ( MIT OR Apache-2.0 ) AND Zlib", out, sizeof(out), &single));
+    assert_string_equal(out, "(MIT OR Apache-2.0) AND Zlib");
+    assert_true(bh_sbom_license_expr("GPL-2.0+", out, sizeof(out), &single));
+    assert_false(single);
+    assert_false(bh_sbom_license_expr("MIT and BSD-3-Clause", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("MIT BSD", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("(MIT", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("MIT WITH Not-An-Exception", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("GPL2", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("((((((((((MIT))))))))))", out, sizeof(out), &single));
+    assert_false(bh_sbom_license_expr("Apache-2.0 OR MIT", out, 8, &single)); /* too long */
+    assert_false(bh_sbom_license_expr("", out, sizeof(out), &single));
+
+    /* the first image or rootfs target; none in a report without one */
+    assert_ptr_equal(bh_sbom_pick_target(&fx->report), fx->t);
+    assert_null(bh_sbom_pick_target(&none));
+
+    /* the matches count only when asked for; a tag and a package change the UUID */
+    assert_int_equal(bh_sbom_uuid("x", fx->t, true, u1), 0);
+    assert_int_equal(bh_sbom_uuid("x", fx->t, false, u2), 0);
+    assert_string_not_equal(u1, u2);
+    saved = fx->t->nvulns;
+    fx->t->nvulns = 0;
+    assert_int_equal(bh_sbom_uuid("x", fx->t, true, u3), 0);
+    fx->t->nvulns = saved;
+    assert_string_equal(u2, u3);
+    assert_int_equal(strlen(u1), 36);
+    assert_int_equal(u1[14], '5');
+    assert_non_null(strchr("89ab", u1[19]));
+    assert_int_equal(bh_sbom_uuid("y", fx->t, false, u3), 0);
+    assert_string_not_equal(u2, u3);
+    assert_int_equal(bh_sbom_uuid("x", NULL, false, u3), 0);
+    assert_string_not_equal(u2, u3);
+
+    setenv("SOURCE_DATE_EPOCH", "0", 1);
+    bh_sbom_time(when);
+    assert_string_equal(when, "1970-01-01T00:00:00Z");
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    bh_sbom_time(when);
+    assert_string_equal(when, "2023-11-14T22:13:20Z");
+    setenv("SOURCE_DATE_EPOCH", "soon", 1); /* not a number: now */
+    bh_sbom_time(when);
+    assert_string_not_equal(when, "2023-11-14T22:13:20Z");
+    assert_int_equal(strlen(when), 20);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
 static void registered(void **state)
 {
     (void)state;
@@ -476,6 +542,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(spdx_document, setup, teardown),
         cmocka_unit_test_setup_teardown(deterministic, setup, teardown),
         cmocka_unit_test(edge_targets),
+        cmocka_unit_test_setup_teardown(shared_helpers, setup, teardown),
         cmocka_unit_test(registered),
     };
 
