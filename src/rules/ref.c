@@ -297,6 +297,7 @@ const struct bh_rule bh_rules_ref[] = {
      {"KICS K 'Image Without Digest'", NULL},
      NULL,
      check_digest_image,
+     NULL,
      NULL},
     {"REF-LATEST",
      6,
@@ -312,6 +313,7 @@ const struct bh_rule bh_rules_ref[] = {
       "KICS K 'Invalid Image'", "CIS 5.28", NULL},
      NULL,
      check_latest_image,
+     NULL,
      NULL},
     {"REF-REGISTRY",
      9,
@@ -326,6 +328,7 @@ const struct bh_rule bh_rules_ref[] = {
       "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL},
      NULL,
      check_registry_image,
+     NULL,
      NULL},
 };
 const size_t bh_rules_ref_n = sizeof(bh_rules_ref) / sizeof(bh_rules_ref[0]);

@@ -227,3 +227,19 @@ void bh_rules_check_vulns(struct bh_arena *a, const struct bh_policy *p,
         r->check_vulns(&c, vs);
     }
 }
+
+void bh_rules_check_host(struct bh_arena *a, const struct bh_policy *p, const struct bh_host *h,
+                         struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
+    size_t i, n = bh_rules_count();
+
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_host)
+            continue;
+        c.rule = r;
+        r->check_host(&c, h);
+    }
+}

@@ -8,6 +8,7 @@
 
 #include "model/buildspec.h"
 #include "model/finding.h"
+#include "model/host.h"
 #include "model/image.h"
 #include "model/policy.h"
 #include "model/runspec.h"
@@ -52,6 +53,8 @@ struct bh_rule {
     void (*check_image)(struct bh_rule_ctx *c, const struct bh_image *img);
     /* Vulnerability matches of an image or root filesystem (IMG-VULN); may be NULL */
     void (*check_vulns)(struct bh_rule_ctx *c, const struct bh_vulnset *vs);
+    /* The host and its engine configuration (BH_APPLIES_HOST); may be NULL */
+    void (*check_host)(struct bh_rule_ctx *c, const struct bh_host *h);
 };
 
 /* Every rule, sorted by id (the tables of all rule files, see groups.h). */
@@ -92,6 +95,9 @@ void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const st
 /* Every check_image over an image (its buildspec goes through bh_rules_check_build). */
 void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const struct bh_image *img,
                           struct bh_findings *out);
+/* Every check_host over a host. */
+void bh_rules_check_host(struct bh_arena *a, const struct bh_policy *p, const struct bh_host *h,
+                         struct bh_findings *out);
 /* Every check_vulns over a target's matches. */
 void bh_rules_check_vulns(struct bh_arena *a, const struct bh_policy *p,
                           const struct bh_vulnset *vs, struct bh_findings *out);

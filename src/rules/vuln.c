@@ -52,6 +52,7 @@ const struct bh_rule bh_rules_vuln[] = {
      {"Dockle CIS-DI-0004", "CIS 4.4", "CIS 4.11", NULL},
      NULL,
      NULL,
-     check_vulns},
+     check_vulns,
+     NULL},
 };
 const size_t bh_rules_vuln_n = sizeof(bh_rules_vuln) / sizeof(bh_rules_vuln[0]);
