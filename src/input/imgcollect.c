@@ -49,8 +49,9 @@ struct collect {
     struct bh_secrethit *secrets;
     size_t nsecrets, capsecrets;
     struct bh_packages packages;
-    struct bh_imgcollect_errors *errs; /* NULL: package errors dropped */
-    struct bh_buf content;             /* one file's content, reused for every file of the pass */
+    struct bh_imgerror *errors; /* files whose packages could not be read */
+    size_t nerrors, caperrors;
+    struct bh_buf content; /* one file's content, reused for every file of the pass */
     char *chunk;
     char *pool;
     size_t pool_left;
@@ -250,21 +251,34 @@ static int capture(struct collect *c, const struct bh_imgfile *f, size_t max)
     return cap->data ? 0 : BH_ENOMEM;
 }
 
+/* Does msg start with path followed by ':' or "!/" (the file named already)? */
+static bool names_file(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+
+    return strncmp(msg, path, n) == 0 && (msg[n] == ':' || (msg[n] == '!' && msg[n + 1] == '/'));
+}
+
+int bh_imgcollect_file_error(struct bh_arena *a, struct bh_imgerror **v, size_t *n, size_t *cap,
+                             const char *path, int layer, const struct bh_err *e)
+{
+    struct bh_imgerror *ie = BH_PUSH(a, *v, *n, *cap);
+    const char *msg = e->msg[0] ? e->msg : "packages could not be read";
+
+    if (!ie)
+        return BH_ENOMEM;
+    ie->path = path;
+    ie->layer = layer;
+    ie->message =
+        names_file(msg, path) ? bh_arena_strdup(a, msg) : bh_arena_printf(a, "%s: %s", path, msg);
+    return ie->message ? 0 : BH_ENOMEM;
+}
+
 /* A file whose packages could not be read: noted, the pass goes on. */
 static int pkg_error(struct collect *c, const struct bh_imgfile *f, const struct bh_err *e)
 {
-    struct bh_pkgdb_error *pe;
-
-    if (!c->errs)
-        return 0;
-    pe = BH_PUSH(c->a, c->errs->v, c->errs->n, c->errs->cap);
-    if (!pe)
-        return BH_ENOMEM;
-    pe->file = f->path;
-    pe->layer = c->layer;
-    pe->line = 0;
-    pe->message = bh_arena_printf(c->a, "%s: %s", f->path, e->msg);
-    return pe->message ? 0 : BH_ENOMEM;
+    return bh_imgcollect_file_error(c->a, &c->errors, &c->nerrors, &c->caperrors, f->path, c->layer,
+                                    e);
 }
 
 /* Packages (and errors) of one binary or archive, kept in the part. */
@@ -487,14 +501,6 @@ int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_
                         const char *label, int layer, const struct bh_imgcollect_opts *o,
                         struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err)
 {
-    return bh_imgcollect_layer_errs(a, in, comp, label, layer, o, out, NULL, st, err);
-}
-
-int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
-                             const char *label, int layer, const struct bh_imgcollect_opts *o,
-                             struct bh_imgpart *out, struct bh_imgcollect_errors *errs,
-                             struct bh_layer_stats *st, struct bh_err *err)
-{
     struct collect c;
     struct bh_layer_sink sink;
     /* the largest of everything read whole: package captures, Java archives, Go build
@@ -515,7 +521,6 @@ int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_l
     c.a = a;
     c.layer = layer;
     c.o = o;
-    c.errs = errs;
     bh_buf_init(&c.files, (size_t)BH_MAX_LAYER_ENTRIES * sizeof(struct bh_imgfile));
     bh_buf_init(&c.content, max_content + 1);
     c.chunk = bh_arena_alloc(a, CHUNK);
@@ -550,6 +555,8 @@ int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_l
     out->nsecrets = c.nsecrets;
     out->packages = c.packages.v;
     out->npackages = c.packages.n;
+    out->errors = c.errors;
+    out->nerrors = c.nerrors;
 out:
     if (c.scratch)
         bh_secretscratch_free(c.scratch);

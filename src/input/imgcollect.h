@@ -65,33 +65,24 @@ enum bh_imgcollect_kind bh_imgcollect_classify(const char *path, size_t *max);
 bool bh_imgcollect_exec_candidate(uint32_t mode, uint64_t size);
 
 /*
- * The files of one pass whose packages could not be read (a corrupt Java archive, bad Go
- * build info, an archive over BH_MAX_JAR_BYTES): the pass goes on without them. file is
- * the image path, layer the pass's, message complete (names the file).
+ * Record in (*v, *n, *cap) (grown in a) that the packages of the image file path (layer
+ * `layer`) could not be read, why in e. The message names the file: e->msg as it is when it
+ * starts with path and ':' or "!/" (the Java reader names nested archives so), else
+ * "path: " before it. The layer pass and the rootfs walk share it. Errors: BH_ENOMEM.
  */
-struct bh_imgcollect_errors {
-    struct bh_pkgdb_error *v;
-    size_t n, cap;
-};
+int bh_imgcollect_file_error(struct bh_arena *a, struct bh_imgerror **v, size_t *n, size_t *cap,
+                             const char *path, int layer, const struct bh_err *e);
 
 /*
  * One whole layer pass (bh_layer_scan on in) collecting into *out (layer index
  * `layer`, everything allocated in a, which must outlive the image). *st as
  * bh_layer_scan fills it. A secret-scanner failure is an error; a file too large to scan
- * is skipped (only files up to BH_MAX_SECRET_SCAN_BYTES are scanned).
+ * is skipped (only files up to BH_MAX_SECRET_SCAN_BYTES are scanned). A file whose
+ * packages cannot be read (a corrupt Java archive, bad Go build info, an archive over
+ * BH_MAX_JAR_BYTES) is no error of the pass: it goes into out->errors and the pass goes on.
  */
 int bh_imgcollect_layer(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
                         const char *label, int layer, const struct bh_imgcollect_opts *o,
                         struct bh_imgpart *out, struct bh_layer_stats *st, struct bh_err *err);
-
-/*
- * bh_imgcollect_layer that also hands back the per-file package errors of the pass in
- * *errs (arrays in a; errs may be NULL to drop them). bh_imgcollect_layer is this with
- * errs NULL.
- */
-int bh_imgcollect_layer_errs(struct bh_arena *a, struct bh_reader *in, enum bh_layer_comp comp,
-                             const char *label, int layer, const struct bh_imgcollect_opts *o,
-                             struct bh_imgpart *out, struct bh_imgcollect_errors *errs,
-                             struct bh_layer_stats *st, struct bh_err *err);
 
 #endif

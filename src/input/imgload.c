@@ -825,6 +825,10 @@ static void fix_layer_index(struct bh_imgpart *p, int layer)
         p->captures[i].layer = layer;
     for (i = 0; i < p->nsecrets; i++)
         p->secrets[i].layer = layer;
+    for (i = 0; i < p->npackages; i++)
+        p->packages[i].layer = layer;
+    for (i = 0; i < p->nerrors; i++)
+        p->errors[i].layer = layer;
 }
 
 /* After the walk: assign streamed passes (or small members, scanned now) to layers. */

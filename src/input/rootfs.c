@@ -3,7 +3,8 @@
  * openat/fstatat that never follows a symbolic link and never enters another
  * filesystem, producing the same part a layer pass would (file index, captures
  * decided by input/imgcollect.c's rules, secret hits, Go and Java packages), then
- * the ordinary merge. It judges nothing; unreadable files are counted, not fatal.
+ * the ordinary merge. It judges nothing; unreadable files are counted, not fatal;
+ * files whose packages cannot be read go into the part's errors, as in a layer pass.
  */
 #include "input/rootfs.h"
 
@@ -41,6 +42,8 @@ struct walk {
     struct bh_secrethit *secrets;
     size_t nsecrets, capsecrets;
     struct bh_packages packages;
+    struct bh_imgerror *errors; /* files whose packages could not be read */
+    size_t nerrors, caperrors;
     size_t unreadable;
     char path[BH_MAX_PATH + 1]; /* the entry's path relative to the root */
     char *pool;
@@ -122,7 +125,28 @@ static int scan_secrets(struct walk *w, const char *path, const char *data, size
     return 0;
 }
 
-/* Packages of a Java archive or Go executable read whole; a bad one adds nothing. */
+/* A file whose packages could not be read: noted (reported by the package collector). */
+static int file_error(struct walk *w, const char *path, const struct bh_err *e)
+{
+    if (bh_imgcollect_file_error(w->a, &w->errors, &w->nerrors, &w->caperrors, path, 0, e) < 0)
+        return oom(w);
+    return 0;
+}
+
+static int jar_too_large(struct walk *w, const char *path)
+{
+    struct bh_err e;
+
+    bh_err_init(&e);
+    bh_err_set(&e, BH_ELIMIT, path, 0, 0,
+               "Java archive larger than BH_MAX_JAR_BYTES (%u bytes) not read", BH_MAX_JAR_BYTES);
+    return file_error(w, path, &e);
+}
+
+/*
+ * Packages of a Java archive or Go executable read whole. A bad one adds no packages but
+ * an error (as the layer pass does); a Go executable over the limit is not read at all.
+ */
 static int read_binpkg(struct walk *w, int fd, const char *path, bool java, size_t max)
 {
     struct bh_buf b;
@@ -136,9 +160,11 @@ static int read_binpkg(struct walk *w, int fd, const char *path, bool java, size
         return oom(w);
     }
     if (rc < 0 || b.len > max) {
+        bh_buf_release(&b);
         if (rc < 0)
             w->unreadable++;
-        bh_buf_release(&b);
+        else if (java) /* grew past the limit after the stat */
+            return jar_too_large(w, path);
         return 0;
     }
     bh_err_init(&e);
@@ -149,6 +175,9 @@ static int read_binpkg(struct walk *w, int fd, const char *path, bool java, size
     bh_buf_release(&b);
     if (rc == BH_ENOMEM || w->a->failed)
         return oom(w);
+    /* pointer-format build info outside ELF: no packages, as in the layer pass */
+    if (rc < 0 && rc != BH_EUNSUPPORTED)
+        return file_error(w, path, &e);
     return 0;
 }
 
@@ -183,7 +212,8 @@ static int read_file(struct walk *w, int dfd, const char *name, const struct bh_
     }
     bh_buf_reset(b);
     if (kind == BH_IMGCOLLECT_JAVA) {
-        rc = f->size <= BH_MAX_JAR_BYTES ? read_binpkg(w, fd, f->path, true, BH_MAX_JAR_BYTES) : 0;
+        rc = f->size <= BH_MAX_JAR_BYTES ? read_binpkg(w, fd, f->path, true, BH_MAX_JAR_BYTES)
+                                         : jar_too_large(w, f->path);
         close(fd);
         return rc;
     }
@@ -464,6 +494,8 @@ int bh_rootfs_load(struct bh_arena *a, const char *dir, const struct bh_rootfs_o
     part.nsecrets = w.nsecrets;
     part.packages = w.packages.v;
     part.npackages = w.packages.n;
+    part.errors = w.errors;
+    part.nerrors = w.nerrors;
     img->layers[0].entries = w.nfiles;
     rc = bh_image_merge(a, img, &part, 1, err);
     if (rc < 0)

@@ -2,9 +2,9 @@
  * image.c - the merge of an image's layers into its final tree, and lookups in
  * that tree (symbolic links resolved inside the root). The merge sorts the
  * entries of every layer by path once and decides shadowing in one sweep; the
- * tree is an open-addressing hash of indices into img->files. The parts' packages
- * are only concatenated (input/pkgdb/collect.c keeps those whose file survives). No
- * I/O: the layer workers (input/imgcollect.c) produce the parts merged here.
+ * tree is an open-addressing hash of indices into img->files. Packages and file
+ * errors are only concatenated (input/pkgdb/collect.c keeps those whose file
+ * survives). No I/O: the layer workers (input/imgcollect.c) make the parts.
  */
 #include "model/image.h"
 
@@ -345,7 +345,7 @@ static void shadow_side(struct bh_image *img)
 int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_imgpart *parts,
                    size_t nparts, struct bh_err *err)
 {
-    size_t nf = 0, nc = 0, ns = 0, np = 0, i, j;
+    size_t nf = 0, nc = 0, ns = 0, np = 0, ne = 0, i, j;
     uint32_t *layer_start;
     int rc;
 
@@ -357,6 +357,7 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
         nc += parts[i].ncaptures;
         ns += parts[i].nsecrets;
         np += parts[i].npackages;
+        ne += parts[i].nerrors;
         if (nf > BH_MAX_IMAGE_FILES)
             return bh_err_set(err, BH_ELIMIT, NULL, 0, 0,
                               "image has more than BH_MAX_IMAGE_FILES (%u) entries",
@@ -366,10 +367,12 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
     img->captures = bh_arena_calloc(a, nc ? nc : 1, sizeof(*img->captures));
     img->secrets = bh_arena_calloc(a, ns ? ns : 1, sizeof(*img->secrets));
     img->bin_packages = bh_arena_calloc(a, np ? np : 1, sizeof(*img->bin_packages));
+    img->file_errors = bh_arena_calloc(a, ne ? ne : 1, sizeof(*img->file_errors));
     layer_start = bh_arena_calloc(a, nparts ? nparts : 1, sizeof(*layer_start));
-    if (!img->files || !img->captures || !img->secrets || !img->bin_packages || !layer_start)
+    if (!img->files || !img->captures || !img->secrets || !img->bin_packages || !img->file_errors ||
+        !layer_start)
         return bh_err_set(err, BH_ENOMEM, NULL, 0, 0, "out of memory merging image layers");
-    img->nfiles = img->ncaptures = img->nsecrets = img->nbin_packages = 0;
+    img->nfiles = img->ncaptures = img->nsecrets = img->nbin_packages = img->nfile_errors = 0;
     for (i = 0; i < nparts; i++) {
         layer_start[i] = (uint32_t)img->nfiles;
         for (j = 0; j < parts[i].nfiles; j++) {
@@ -398,6 +401,12 @@ int bh_image_merge(struct bh_arena *a, struct bh_image *img, const struct bh_img
 
             *p = parts[i].packages[j];
             p->layer = (int)i;
+        }
+        for (j = 0; j < parts[i].nerrors; j++) {
+            struct bh_imgerror *e = &img->file_errors[img->nfile_errors++];
+
+            *e = parts[i].errors[j];
+            e->layer = (int)i;
         }
     }
     rc = merge_tree(a, img, layer_start, err);

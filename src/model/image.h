@@ -116,6 +116,17 @@ struct bh_secrethit {
     bool shadowed;       /* the file is not in the final tree (set by bh_image_merge) */
 };
 
+/*
+ * A file whose packages could not be read during the pass (a damaged Java archive, broken
+ * Go build info, an archive over BH_MAX_JAR_BYTES). The pass goes on without it; the
+ * package collector reports it while the file is in the final tree.
+ */
+struct bh_imgerror {
+    const char *path;    /* the image file, as in bh_imgfile (never "a.war!/b.jar") */
+    int layer;           /* the layer it was read in */
+    const char *message; /* complete: names the file, or the nested archive inside it */
+};
+
 /* What one layer pass collected (input/imgcollect.h), in that layer's arena. */
 struct bh_imgpart {
     struct bh_imgfile *files;
@@ -128,6 +139,8 @@ struct bh_imgpart {
        archives); path is the file they were found in */
     struct bh_package *packages;
     size_t npackages;
+    struct bh_imgerror *errors; /* files whose packages could not be read, in stream order */
+    size_t nerrors;
 };
 
 struct bh_imgtree; /* the merged view, built by bh_image_merge */
@@ -159,6 +172,10 @@ struct bh_image {
        to the final tree: bh_pkgdb_image_packages does that) */
     struct bh_package *bin_packages;
     size_t nbin_packages;
+    /* the parts' errors, concatenated in layer order by bh_image_merge (not yet filtered to
+       the final tree: bh_pkgdb_image_packages does that) */
+    struct bh_imgerror *file_errors;
+    size_t nfile_errors;
     struct bh_osinfo os; /* from the final tree's release files (bh_pkgdb_image_os); id NULL
                             when unknown */
     /* the per-layer arenas the parts live in; owned by the loader (bh_imgload_release) */
@@ -167,12 +184,12 @@ struct bh_image {
 };
 
 /*
- * Concatenate parts[0..nparts) (one per layer, index = layer) into img's files, captures
- * and secrets, then apply the layers in order: a later entry of the same path replaces an
- * earlier one (also a directory replaced by a file: everything under it goes); a
- * whiteout removes its path and everything under it; an opaque marker hides everything
- * under its directory from lower layers. Removed and replaced entries, captures and
- * hits get their shadowed flag. Parts are borrowed (their arenas must outlive img).
+ * Concatenate parts[0..nparts) (one per layer, index = layer) into img's files, captures,
+ * secrets, packages and file errors, then apply the layers in order: a later entry of the
+ * same path replaces an earlier one (also a directory replaced by a file: everything under
+ * it goes); a whiteout removes its path and everything under it; an opaque marker hides
+ * everything under its directory from lower layers. Removed and replaced entries, captures
+ * and hits get their shadowed flag. Parts are borrowed (their arenas must outlive img).
  * Memory: one hash slot per distinct path. Errors: BH_ENOMEM, BH_ELIMIT past
  * BH_MAX_IMAGE_FILES entries.
  */

@@ -118,6 +118,66 @@ check "rootfs broken-db: error names the file and line" test "$(json_field "$T/b
 check "rootfs broken-db: the apk package still listed" \
     test "$(json_field "$T/broken.json" '[p["name"] for p in d["targets"][0]["packages"]]')" = "['musl']"
 
+# ---- an archive whose packages cannot be read is a report error naming it; the rest listed ---
+J="$T/brokenjar"
+mkdir -p "$J/app" "$J/lib/apk/db" "$T/jars"
+printf 'P:musl\nV:1.2.5-r0\no:musl\n\n' >"$J/lib/apk/db/installed"
+python3 - "$T/jars" <<'PY'
+import os, sys, zipfile
+out = sys.argv[1]
+def jar(path, artifact, extra=()):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/maven/org.example/%s/pom.properties" % artifact,
+                   "groupId=org.example\nartifactId=%s\nversion=1.0\n" % artifact)
+        z.writestr("org/example/Data.class", os.urandom(20000))
+        for name, data in extra:
+            z.writestr(name, data)
+jar(out + "/good.jar", "good")
+jar(out + "/whole.jar", "broken")
+data = open(out + "/whole.jar", "rb").read()
+open(out + "/broken.jar", "wb").write(data[: len(data) // 2])
+jar(out + "/web.war", "web", [("WEB-INF/lib/inner.jar", data[: len(data) // 2])])
+PY
+cp "$T/jars/good.jar" "$J/app/good-1.0.jar"
+cp "$T/jars/broken.jar" "$J/app/broken.jar"
+cp "$T/jars/web.war" "$J/app/web.war"
+"$BULKHEAD" rootfs -q -f json -o "$T/brokenjar.json" "$J" 2>/dev/null
+check "rootfs broken-jar: exit 2" test $? = 2
+check "rootfs broken-jar: one error per unreadable archive, naming it" test "$(json_field \
+    "$T/brokenjar.json" 'sorted(e["message"].split(": ")[0] for e in d["errors"])')" \
+    = "['app/broken.jar', 'app/web.war!/WEB-INF/lib/inner.jar']"
+check "rootfs broken-jar: the file named once" test "$(json_field "$T/brokenjar.json" \
+    'all(e["message"].count("app/") == 1 for e in d["errors"])')" = True
+check "rootfs broken-jar: the other files' packages still listed" test "$(json_field \
+    "$T/brokenjar.json" 'sorted((p["name"], p.get("path")) for p in d["targets"][0]["packages"] if p["name"] in ("musl", "org.example:good"))')" \
+    = "[('musl', 'lib/apk/db/installed'), ('org.example:good', 'app/good-1.0.jar')]"
+check "rootfs broken-jar: nothing from the broken archive" test "$(json_field "$T/brokenjar.json" \
+    '[p["name"] for p in d["targets"][0]["packages"] if p.get("path") == "app/broken.jar"]')" = "[]"
+# the same files as an image layer; a second layer that deletes both archives clears the errors
+(cd "$J" && tar --owner=0 --group=0 -cf "$T/brokenjar1.tar" .)
+mkdir -p "$T/brokenjar2/app"
+: >"$T/brokenjar2/app/.wh.broken.jar"
+: >"$T/brokenjar2/app/.wh.web.war"
+(cd "$T/brokenjar2" && tar --owner=0 --group=0 -cf "$T/brokenjar2.tar" .)
+python3 "$ROOT/tests/rootfs/mkarchive.py" "$T/brokenjar-img.tar" "$T/brokenjar1.tar"
+"$BULKHEAD" image -q -f json -o "$T/brokenjar-img.json" "$T/brokenjar-img.tar" 2>/dev/null
+check "image broken-jar: exit 2" test $? = 2
+check "image broken-jar: the errors name the archives" test "$(json_field \
+    "$T/brokenjar-img.json" 'sorted(e["message"].split(": ")[0] for e in d["errors"])')" \
+    = "['app/broken.jar', 'app/web.war!/WEB-INF/lib/inner.jar']"
+check "image broken-jar: the other packages still listed" test "$(json_field \
+    "$T/brokenjar-img.json" 'sorted(p["name"] for p in d["targets"][0]["packages"] if p["name"] in ("musl", "org.example:good"))')" \
+    = "['musl', 'org.example:good']"
+python3 "$ROOT/tests/rootfs/mkarchive.py" "$T/brokenjar-del.tar" "$T/brokenjar1.tar" \
+    "$T/brokenjar2.tar"
+"$BULKHEAD" image -q -f json -o "$T/brokenjar-del.json" "$T/brokenjar-del.tar" 2>/dev/null
+check "image broken-jar deleted in layer 1: exit 0 or 1" test $? -le 1
+check "image broken-jar deleted in layer 1: no report errors" \
+    test "$(json_field "$T/brokenjar-del.json" 'len(d["errors"])')" = 0
+check "image broken-jar deleted in layer 1: the good archive still listed" test "$(json_field \
+    "$T/brokenjar-del.json" '[p["name"] for p in d["targets"][0]["packages"] if p["type"] == "maven"]')" \
+    = "['org.example:good']"
+
 check "rootfs missing dir: exit 2" bash -c '"$0" rootfs -q "$1/nope" >/dev/null 2>&1; test $? = 2' \
     "$BULKHEAD" "$T"
 

@@ -1,8 +1,8 @@
 /*
  * test_imgcollect.c - the layer collector: which files are captured, how whiteout markers
- * are named, captures and secret hits, on tars built here; then whole images from other
- * projects' test data (docker save archives with whiteouts) collected layer by layer and
- * merged.
+ * are named, captures, secret hits and unreadable Java archives, on tars built here; then
+ * whole images from other projects' test data (docker save archives with whiteouts)
+ * collected layer by layer and merged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -369,6 +369,154 @@ static void corrupt_layer_fails(void **state)
     assert_true(f->err.msg[0] != '\0');
 }
 
+/* ------------------------------------------------------------ Java archives */
+
+/* A zip being built: stored members, then the central directory. */
+struct zipw {
+    unsigned char buf[8192];
+    size_t len;
+    unsigned char cd[2048];
+    size_t cdlen;
+    unsigned n;
+};
+
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    size_t i;
+    int k;
+
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        for (k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+static void le(unsigned char *p, uint32_t v, int bytes)
+{
+    int i;
+
+    for (i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void zip_add(struct zipw *z, const char *name, const void *data, size_t n)
+{
+    size_t nl = strlen(name);
+    uint32_t crc = crc32_of(data, n);
+    unsigned char *h = z->buf + z->len, *c = z->cd + z->cdlen;
+
+    assert_true(z->len + 30 + nl + n <= sizeof(z->buf) && z->cdlen + 46 + nl <= sizeof(z->cd));
+    memset(h, 0, 30);
+    le(h, 0x04034b50u, 4);
+    le(h + 4, 20, 2);
+    le(h + 14, crc, 4);
+    le(h + 18, (uint32_t)n, 4);
+    le(h + 22, (uint32_t)n, 4);
+    le(h + 26, (uint32_t)nl, 2);
+    memcpy(h + 30, name, nl);
+    memcpy(h + 30 + nl, data, n);
+    memset(c, 0, 46);
+    le(c, 0x02014b50u, 4);
+    le(c + 4, 20, 2);
+    le(c + 6, 20, 2);
+    le(c + 16, crc, 4);
+    le(c + 20, (uint32_t)n, 4);
+    le(c + 24, (uint32_t)n, 4);
+    le(c + 28, (uint32_t)nl, 2);
+    le(c + 42, (uint32_t)z->len, 4);
+    memcpy(c + 46, name, nl);
+    z->len += 30 + nl + n;
+    z->cdlen += 46 + nl;
+    z->n++;
+}
+
+static void zip_end(struct zipw *z)
+{
+    unsigned char *e;
+
+    assert_true(z->len + z->cdlen + 22 <= sizeof(z->buf));
+    memcpy(z->buf + z->len, z->cd, z->cdlen);
+    e = z->buf + z->len + z->cdlen;
+    memset(e, 0, 22);
+    le(e, 0x06054b50u, 4);
+    le(e + 8, z->n, 2);
+    le(e + 10, z->n, 2);
+    le(e + 12, (uint32_t)z->cdlen, 4);
+    le(e + 16, (uint32_t)z->len, 4);
+    z->len += z->cdlen + 22;
+}
+
+/* A jar with Maven's pom.properties for org.example:ARTIFACT 1.0 and some class bytes. */
+static void make_jar(struct zipw *z, const char *artifact)
+{
+    char path[128], props[160];
+    unsigned char cls[1500];
+    size_t i;
+
+    memset(z, 0, sizeof(*z));
+    snprintf(path, sizeof(path), "META-INF/maven/org.example/%s/pom.properties", artifact);
+    snprintf(props, sizeof(props), "groupId=org.example\nartifactId=%s\nversion=1.0\n", artifact);
+    zip_add(z, path, props, strlen(props));
+    for (i = 0; i < sizeof(cls); i++)
+        cls[i] = (unsigned char)(i * 7);
+    zip_add(z, "org/example/Main.class", cls, sizeof(cls));
+    zip_end(z);
+}
+
+/*
+ * Archives whose packages cannot be read (cut in half, not a zip, a cut archive inside a
+ * good one) are errors of their file in the part, naming it once; the pass goes on.
+ */
+static void unreadable_archives_are_file_errors(void **state)
+{
+    struct fx *f = *state;
+    struct bh_imgpart p;
+    struct zipw good, inner, war;
+    size_t i;
+
+    make_jar(&good, "good");
+    make_jar(&inner, "inner");
+    memset(&war, 0, sizeof(war));
+    {
+        static const char props[] = "groupId=org.example\nartifactId=web\nversion=2.0\n";
+
+        zip_add(&war, "META-INF/maven/org.example/web/pom.properties", props, strlen(props));
+    }
+    zip_add(&war, "WEB-INF/lib/inner.jar", inner.buf, inner.len / 2);
+    zip_end(&war);
+    tar_add(f, "app/good.jar", '0', good.buf, good.len, NULL);
+    tar_add(f, "app/broken.jar", '0', inner.buf, inner.len / 2, NULL);
+    tar_file(f, "app/notes.jar", "these are notes, not an archive\n");
+    tar_add(f, "app/web.war", '0', war.buf, war.len, NULL);
+    tar_file(f, "etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+    tar_end(f);
+    assert_int_equal(collect_mem(f, false, &p), 0);
+
+    assert_int_equal(p.nerrors, 3);
+    for (i = 0; i < p.nerrors; i++)
+        assert_int_equal(p.errors[i].layer, 3);
+    assert_string_equal(p.errors[0].path, "app/broken.jar");
+    assert_string_equal(p.errors[1].path, "app/notes.jar");
+    assert_string_equal(p.errors[2].path, "app/web.war");
+    /* the file named once, at the start */
+    assert_true(strncmp(p.errors[0].message, "app/broken.jar: ", 16) == 0);
+    assert_null(strstr(p.errors[0].message + 1, "app/broken.jar"));
+    assert_string_equal(p.errors[1].message, "app/notes.jar: not a zip archive");
+    /* the nested archive named as the Java reader names it */
+    assert_true(strncmp(p.errors[2].message, "app/web.war!/WEB-INF/lib/inner.jar: ", 36) == 0);
+    /* the good archive read, the pass went on to the end */
+    assert_true(p.npackages >= 1);
+    assert_string_equal(p.packages[0].name, "org.example:good");
+    assert_string_equal(p.packages[0].path, "app/good.jar");
+    for (i = 0; i < p.npackages; i++)
+        assert_string_not_equal(p.packages[i].path, "app/broken.jar");
+    assert_int_equal(p.ncaptures, 1);
+    assert_string_equal(p.captures[0].path, "etc/passwd");
+}
+
 /* ------------------------------------------------------------ real images */
 
 struct img {
@@ -571,6 +719,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(names_whiteouts_and_captures, setup, teardown),
         cmocka_unit_test_setup_teardown(scans_text_files_for_secrets, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_layer_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(unreadable_archives_are_file_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(whiteout_image, setup, teardown),
         cmocka_unit_test_setup_teardown(whiteout_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(alpine_layer_twice, setup, teardown),

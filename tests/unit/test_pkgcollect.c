@@ -2,7 +2,8 @@
  * test_pkgcollect.c - the packages of an image's final tree (input/pkgdb/collect.c): real
  * package databases from other projects (dpkg status, apk installed, rpm ndb and sqlite)
  * captured in layers built here, distroless status.d files, databases shadowed by a later
- * layer, truncated and broken databases, and packages from binaries whose file is gone.
+ * layer, truncated and broken databases, packages from binaries whose file is gone, and
+ * the layer pass's unreadable archives reported only while their file is there.
  * Expectations are counted from the data files themselves, not from the readers.
  */
 #include <setjmp.h>
@@ -70,7 +71,7 @@ static char *slurp(const char *path, size_t *len)
 
 struct layers {
     struct bh_imgpart parts[MAXL];
-    size_t cap_files[MAXL], cap_caps[MAXL], cap_pkgs[MAXL];
+    size_t cap_files[MAXL], cap_caps[MAXL], cap_pkgs[MAXL], cap_errs[MAXL];
     size_t n;
 };
 
@@ -126,6 +127,18 @@ static void add_binpkg(struct layers *L, size_t layer, const char *path, const c
     q->version = version;
     q->path = path;
     q->layer = (int)layer;
+}
+
+/* A file the layer pass could not read packages from (as input/imgcollect.c records it). */
+static void add_file_error(struct layers *L, size_t layer, const char *path, const char *message)
+{
+    struct bh_imgpart *p = &L->parts[layer];
+    struct bh_imgerror *e = BH_PUSH(&A, p->errors, p->nerrors, L->cap_errs[layer]);
+
+    assert_non_null(e);
+    e->path = path;
+    e->layer = (int)layer;
+    e->message = message;
 }
 
 struct result {
@@ -411,6 +424,73 @@ static void binary_packages_follow_their_file(void **state)
     assert_non_null(strstr(r.pk.v[3].purl, "pkg:maven/org.x/inner@2.0"));
 }
 
+/* A broken archive read in layer 0: reported while that file is in the final tree. */
+static void file_errors_follow_their_file(void **state)
+{
+    static const char *const msg =
+        "app/broken.jar: cannot inflate member 'x.class': ZIP decompression failed (-5)";
+    static const char *const nested = "app/web.war!/WEB-INF/lib/inner.jar: not a zip archive";
+    struct layers L;
+    struct result r;
+    size_t i;
+
+    (void)state;
+    /* kept: the error is reported, the other files' packages are still listed */
+    memset(&L, 0, sizeof(L));
+    add_file(&L, 0, "app/broken.jar", BH_FT_REG);
+    add_file_error(&L, 0, "app/broken.jar", msg);
+    add_file(&L, 0, "app/good-1.0.jar", BH_FT_REG);
+    add_binpkg(&L, 0, "app/good-1.0.jar", "org.x:good", "1.0");
+    add_capture_str(&L, 0, "lib/apk/db/installed", "P:musl\nV:1.2.5-r0\no:musl\n\n");
+    add_file(&L, 1, "app/web.war", BH_FT_REG);
+    add_file_error(&L, 1, "app/web.war", nested);
+    collect(&L, &r);
+    assert_int_equal(r.nerrs, 2);
+    /* by path */
+    assert_string_equal(r.errs[0].file, "app/broken.jar");
+    assert_int_equal(r.errs[0].layer, 0);
+    assert_int_equal(r.errs[0].line, 0);
+    assert_string_equal(r.errs[0].message, msg);
+    assert_string_equal(r.errs[1].file, "app/web.war");
+    assert_int_equal(r.errs[1].layer, 1);
+    assert_string_equal(r.errs[1].message, nested);
+    assert_non_null(find(&r, "org.x:good"));
+    assert_non_null(find(&r, "musl"));
+    assert_int_equal(r.pk.n, 2);
+
+    /* the same archive removed by a whiteout in layer 1: nothing to report */
+    memset(&L, 0, sizeof(L));
+    add_file(&L, 0, "app/broken.jar", BH_FT_REG);
+    add_file_error(&L, 0, "app/broken.jar", msg);
+    add_file(&L, 0, "app/good-1.0.jar", BH_FT_REG);
+    add_binpkg(&L, 0, "app/good-1.0.jar", "org.x:good", "1.0");
+    add_file(&L, 1, "app/broken.jar", BH_FT_WHITEOUT);
+    collect(&L, &r);
+    assert_int_equal(r.img.nfile_errors, 1); /* merged, then dropped by the collector */
+    assert_int_equal(r.nerrs, 0);
+    assert_non_null(find(&r, "org.x:good"));
+
+    /* replaced by a readable file in layer 1, or its directory removed: also gone */
+    memset(&L, 0, sizeof(L));
+    add_file(&L, 0, "app/broken.jar", BH_FT_REG);
+    add_file_error(&L, 0, "app/broken.jar", msg);
+    add_file(&L, 0, "opt/lib/old.jar", BH_FT_REG);
+    add_file_error(&L, 0, "opt/lib/old.jar", "opt/lib/old.jar: not a zip archive");
+    add_file(&L, 1, "app/broken.jar", BH_FT_REG);
+    add_binpkg(&L, 1, "app/broken.jar", "org.x:fixed", "2.0");
+    add_file(&L, 1, "opt", BH_FT_WHITEOUT);
+    /* a new broken file in the top layer is reported, with the layer it was read in */
+    add_file(&L, 1, "srv/new.jar", BH_FT_REG);
+    add_file_error(&L, 1, "srv/new.jar", "srv/new.jar: not a zip archive");
+    collect(&L, &r);
+    assert_int_equal(r.nerrs, 1);
+    assert_string_equal(r.errs[0].file, "srv/new.jar");
+    assert_int_equal(r.errs[0].layer, 1);
+    assert_non_null(find(&r, "org.x:fixed"));
+    for (i = 0; i < r.nerrs; i++)
+        assert_null(strstr(r.errs[i].message, "broken.jar"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(shadowed_databases_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(broken_databases_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(binary_packages_follow_their_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(file_errors_follow_their_file, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

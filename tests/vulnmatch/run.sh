@@ -138,9 +138,11 @@ for m in outer.getmembers():
         inner = tarfile.open(fileobj=io.BytesIO(outer.extractfile(m).read()))
         for n in ("lib/apk/db/installed", "./lib/apk/db/installed"):
             try:
-                open(sys.argv[2], "wb").write(inner.extractfile(n).read())
+                data = inner.extractfile(n).read()
             except KeyError:
-                pass
+                continue
+            with open(sys.argv[2], "wb") as out:
+                out.write(data)
 EOF
     "$BULKHEAD" image --db "$work/$branch.db" --no-secret-scan -f json "$img" \
         >"$work/img$v.json" 2>"$work/img$v.err"

@@ -2,8 +2,8 @@
  * collect.c - every installed package of an image's final tree: the OS package
  * databases and language files the layer pass captured (shadowed captures are
  * ignored: a later layer replaced or removed them), plus the packages read out of
- * binaries and archives whose file is still there. Each file is read by its own
- * reader; one that fails is reported and the others still count. Nothing is judged.
+ * binaries and archives whose file is still there. A file that fails (here or in the
+ * layer pass) is reported and the others still count. Nothing is judged.
  */
 #include "input/pkgdb/pkgdb.h"
 
@@ -197,6 +197,51 @@ static bool bin_file_final(const struct bh_image *img, const struct bh_package *
     return f && f->type == BH_FT_REG && (int)f->layer == p->layer;
 }
 
+static int cmp_imgerror(const void *x, const void *y)
+{
+    const struct bh_imgerror *const *a = x, *const *b = y;
+    int r = strcmp((*a)->path, (*b)->path);
+
+    if (r)
+        return r;
+    return *a < *b ? -1 : (*a > *b); /* one array: stream order within a file */
+}
+
+/*
+ * The files of the layer passes whose packages could not be read, while that very file (same
+ * path, same layer) is in the final tree: one replaced or removed later is no longer there.
+ */
+static int file_errors(struct collect *c)
+{
+    const struct bh_imgerror **v;
+    size_t i, k = 0;
+
+    if (c->img->nfile_errors == 0)
+        return 0;
+    v = bh_arena_calloc(c->a, c->img->nfile_errors, sizeof(*v));
+    if (!v)
+        return BH_ENOMEM;
+    for (i = 0; i < c->img->nfile_errors; i++) {
+        const struct bh_imgerror *ie = &c->img->file_errors[i];
+        const struct bh_imgfile *f = ie->path ? bh_image_lookup(c->img, ie->path, false) : NULL;
+
+        if (f && f->type == BH_FT_REG && (int)f->layer == ie->layer)
+            v[k++] = ie;
+    }
+    qsort(v, k, sizeof(*v), cmp_imgerror);
+    for (i = 0; i < k; i++) {
+        struct bh_pkgdb_error *e = BH_PUSH(c->a, *c->errs, *c->nerrs, c->caperrs);
+
+        if (!e)
+            return BH_ENOMEM;
+        e->file = v[i]->path;
+        e->layer = v[i]->layer;
+        e->line = 0; /* a binary file: a line inside a nested member is no line of it */
+        e->message = v[i]->message;
+    }
+    return 0;
+}
+
 struct keyed {
     const struct bh_package *p;
     size_t seq;
@@ -283,6 +328,9 @@ int bh_pkgdb_image_packages(struct bh_arena *a, const struct bh_image *img, stru
             return BH_ENOMEM;
     }
     rc = lang_packages(&c);
+    if (rc < 0)
+        return rc;
+    rc = file_errors(&c);
     if (rc < 0)
         return rc;
     return a->failed ? BH_ENOMEM : 0;
