@@ -7,7 +7,8 @@ optionally `expect` (one line number a line: a finding of the rule must be on
 each). `cmd` may name the subcommand (default: config). The case is scanned
 from inside its directory with `-f json .`; a case with `image.json` is an
 image built by tests/images/mkimage.py and scanned with `bulkhead image`
-(SOURCE_DATE_EPOCH is 2025-01-01 for every case); a fire case must report the rule
+(SOURCE_DATE_EPOCH is 2025-01-01 for every case); a case with a `vulndb/` directory gets
+`--db` of a database built from it with `bulkhead db build`; a fire case must report the rule
 (unsuppressed), a pass case must not. Every rule in `bulkhead rules` must have
 at least one of each, and a docs/rules/<ID>.md page.
 Prints "ok ..." / "not ok ..." lines.
@@ -54,6 +55,18 @@ def run_case(rid, case, path):
             print("not ok %s: mkimage failed: %s" % (name, b.stderr.strip()[:500]))
             return
         cmd = "image"
+    feeds = os.path.join(path, "vulndb")
+    if os.path.isdir(feeds):
+        # vulnerability cases: a database built from the case's advisory files
+        if tmp is None:
+            tmp = tempfile.TemporaryDirectory()
+        db = os.path.join(tmp.name, "vuln.db")
+        b = subprocess.run([BH, "db", "build", "-q", "-o", db, feeds], capture_output=True,
+                           text=True)
+        if b.returncode != 0:
+            print("not ok %s: db build failed: %s" % (name, b.stderr.strip()[:500]))
+            return
+        args = ["--db", db] + args
     p = subprocess.run([BH, cmd, "-f", "json"] + args + [target], cwd=path,
                        capture_output=True, text=True,
                        env=dict(os.environ, SOURCE_DATE_EPOCH="1735689600"))
