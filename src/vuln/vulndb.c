@@ -12,9 +12,11 @@
 #include "core/limits.h"
 #include "core/str.h"
 #include "input/sqlite.h"
+#include "vuln/match.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,6 +42,8 @@ struct bh_vulndb_writer {
     char *path;
     struct bh_sqlite_stmt *ins_adv, *ins_aff, *ins_key, *ins_src;
     struct bh_buf enc; /* the encoding of one affected entry; reused */
+    const char **keep; /* prune_versions' scratch list; reused */
+    size_t nkeep, capkeep;
 };
 
 struct bh_vulndb {
@@ -231,6 +235,7 @@ static void writer_free(struct bh_vulndb_writer *w, bool unlink_file)
     if (unlink_file && w->path)
         unlink(w->path);
     bh_buf_release(&w->enc);
+    free((void *)w->keep);
     free(w->path);
     free(w);
 }
@@ -322,6 +327,44 @@ static int run_once(struct bh_sqlite_stmt *st, struct bh_err *err)
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * Drop the listed versions a range of the same entry already covers: OSV exports list every
+ * affected release next to the ranges (hundreds for PyPI), and "listed or in a range" does
+ * not change when a listed version that is in a range goes. What remains is what only the
+ * list names (or what the ranges cannot order). Smaller rows, and scans compare an installed
+ * version with the list only when no range holds it. keep is the writer's scratch array.
+ */
+static int prune_versions(struct bh_affected *af, const char ***keep, size_t *n, size_t *cap)
+{
+    struct bh_affected ranges = *af;
+    size_t i;
+
+    if (af->nversions == 0 || af->nranges == 0)
+        return 0;
+    ranges.versions = NULL;
+    ranges.nversions = 0;
+    *n = 0;
+    for (i = 0; i < af->nversions; i++) {
+        const char *fixed, *note;
+
+        if (af->versions[i] && bh_vuln_affects(&ranges, af->versions[i], &fixed, &note) == 1)
+            continue;
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 64;
+            const char **v = realloc((void *)*keep, nc * sizeof(**keep));
+
+            if (!v)
+                return BH_ENOMEM;
+            *keep = v;
+            *cap = nc;
+        }
+        (*keep)[(*n)++] = af->versions[i];
+    }
+    af->versions = *keep;
+    af->nversions = *n;
+    return 0;
+}
+
 int bh_vulndb_add(struct bh_vulndb_writer *w, const struct bh_advisory *adv, struct bh_err *err)
 {
     long long rid, aid;
@@ -354,8 +397,13 @@ int bh_vulndb_add(struct bh_vulndb_writer *w, const struct bh_advisory *adv, str
         (rc = insert_returning(w->ins_adv, &rid, err)))
         goto fail;
     for (i = 0; i < adv->naffected; i++) {
-        const struct bh_affected *af = &adv->affected[i];
+        struct bh_affected pruned = adv->affected[i];
+        const struct bh_affected *af = &pruned;
 
+        if ((rc = prune_versions(&pruned, &w->keep, &w->nkeep, &w->capkeep)) != 0) {
+            rc = bh_err_set(err, rc, NULL, 0, 0, "out of memory adding %s", adv->id);
+            goto fail;
+        }
         if ((rc = encode_affected(&w->enc, af, adv->id, err)) ||
             (rc = bh_sqlite_bind_int(w->ins_aff, 1, rid, err)) ||
             (rc = bh_sqlite_bind_text(w->ins_aff, 2, af->ecosystem, err)) ||

@@ -156,13 +156,14 @@ static void build_simple(const char *p, long long built)
     struct bh_vulndb_writer *w = NULL;
     struct bh_affected af1[2], af2[1];
     struct bh_advisory a1, a2;
-    static const char *vers[] = {"0.9.1", "0.8"};
+    /* 0.8 is inside the first range, so the database drops it from the list */
+    static const char *vers[] = {"1.9.1", "0.8", "1.8"};
     static const char *al1[] = {"GHSA-xxxx-yyyy-zzzz"};
     struct bh_err err;
 
     bh_err_init(&err);
     assert_int_equal(bh_vulndb_create(p, &w, &err), 0);
-    set_aff(&af1[0], "PyPI", "requests", r_both, 2, vers, 2, "HIGH");
+    set_aff(&af1[0], "PyPI", "requests", r_both, 2, vers, 3, "HIGH");
     set_aff(&af1[1], "PyPI", "urllib3", &r_fixed10, 1, NULL, 0, NULL);
     set_adv(&a1, "PYSEC-2020-1", al1, 1, af1, 2);
     a1.summary = "a summary";
@@ -225,10 +226,10 @@ static void write_reopen_lookup(void **state)
     assert_string_equal(af->ranges[1].events[1].version, "3.1");
     assert_int_equal(af->ranges[1].events[2].kind, BH_VEV_LIMIT);
     assert_string_equal(af->ranges[1].events[2].version, "4.0");
-    /* versions come back sorted */
+    /* versions come back sorted, without those a range already covers */
     assert_int_equal(af->nversions, 2);
-    assert_string_equal(af->versions[0], "0.8");
-    assert_string_equal(af->versions[1], "0.9.1");
+    assert_string_equal(af->versions[0], "1.8");
+    assert_string_equal(af->versions[1], "1.9.1");
 
     /* the second package of the same record: only its own affected entry */
     n = lookup(db, &a, "PyPI", "urllib3", &v);
@@ -304,8 +305,8 @@ static void aliases_merge_per_package(void **state)
     static const char *alE[] = {"Z-1"};
     static const char *alH[] = {"CVE-2021-5"};
     static const char *alI[] = {"CVE-2022-1", "CVE-2022-2"};
-    static const char *vA[] = {"0.9", "0.5"};
-    static const char *vB[] = {"0.5", "0.7"};
+    static const char *vA[] = {"1.9", "0.3", "1.5"}; /* 0.3 is in a range: dropped */
+    static const char *vB[] = {"1.5", "1.7"};
     struct bh_advisory *v;
     const struct bh_advisory *x;
     struct bh_arena a;
@@ -317,7 +318,7 @@ static void aliases_merge_per_package(void **state)
     bh_err_init(&err);
     assert_int_equal(bh_vulndb_create(p, &w, &err), 0);
     /* A and B share CVE-2020-1 for PyPI/foo; B also affects PyPI/bar, alone there */
-    set_aff(&afA[0], "PyPI", "foo", r_both, 2, vA, 2, "MODERATE");
+    set_aff(&afA[0], "PyPI", "foo", r_both, 2, vA, 3, "MODERATE");
     set_adv(&A, "GHSA-aaaa-aaaa-aaaa", alA, 1, afA, 1);
     A.cvss = "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:L/A:N";
     A.cvss_score10 = 48;
@@ -380,9 +381,9 @@ static void aliases_merge_per_package(void **state)
     assert_int_equal(v[0].affected[0].ranges[1].type, BH_VR_GIT);
     /* versions: the union, sorted, once each */
     assert_int_equal(v[0].affected[0].nversions, 3);
-    assert_string_equal(v[0].affected[0].versions[0], "0.5");
-    assert_string_equal(v[0].affected[0].versions[1], "0.7");
-    assert_string_equal(v[0].affected[0].versions[2], "0.9");
+    assert_string_equal(v[0].affected[0].versions[0], "1.5");
+    assert_string_equal(v[0].affected[0].versions[1], "1.7");
+    assert_string_equal(v[0].affected[0].versions[2], "1.9");
     assert_string_equal(v[0].affected[0].severity, "HIGH");
 
     n = lookup(db, &a, "PyPI", "bar", &v);
