@@ -454,7 +454,17 @@ static bool lower_fix(const char *eco, const char *f, const char *g)
  * advs[k] against the package: the database returns one row per affected entry, so the
  * rows sharing advs[k]'s id (k is the first) are one advisory and give one match.
  */
-static int match_one(struct bh_arena *a, const struct bh_advisory *advs, size_t nadv, size_t k,
+/* The rows advs[k..end) share one id (bh_vuln_match sorted them): one match at most. */
+static int adv_cmp(const void *pa, const void *pb)
+{
+    const struct bh_advisory *x = pa, *y = pb;
+
+    if (!x->id || !y->id)
+        return (x->id != NULL) - (y->id != NULL);
+    return strcmp(x->id, y->id);
+}
+
+static int match_one(struct bh_arena *a, const struct bh_advisory *advs, size_t end, size_t k,
                      size_t pkg, const struct bh_vulnkey *key, struct bh_vulnmatches *out)
 {
     const struct bh_advisory *adv = &advs[k];
@@ -464,9 +474,7 @@ static int match_one(struct bh_arena *a, const struct bh_advisory *advs, size_t 
     bool hit = false;
     size_t i, r;
 
-    for (r = k; r < nadv; r++) {
-        if (r > k && (!advs[r].id || strcmp(advs[r].id, adv->id) != 0))
-            continue;
+    for (r = k; r < end; r++) {
         for (i = 0; i < advs[r].naffected; i++) {
             const struct bh_affected *af = &advs[r].affected[i];
             const char *f, *note;
@@ -508,7 +516,7 @@ static int match_one(struct bh_arena *a, const struct bh_advisory *advs, size_t 
 int bh_vuln_match(struct bh_arena *a, struct bh_vulndb *db, const struct bh_packages *pkgs,
                   const struct bh_osinfo *os, struct bh_vulnmatches *out, struct bh_err *err)
 {
-    size_t i, k, start = out->n;
+    size_t i, k, e, start = out->n;
     int rc;
 
     for (i = 0; pkgs && i < pkgs->n; i++) {
@@ -521,16 +529,17 @@ int bh_vuln_match(struct bh_arena *a, struct bh_vulndb *db, const struct bh_pack
         rc = bh_vulndb_lookup(db, a, key.ecosystem, key.name, &advs, &nadv, err);
         if (rc)
             return rc;
-        for (k = 0; k < nadv; k++) {
-            size_t e;
-
+        /* rows of one id next to each other (a merged database has one per id and package;
+           a sort keeps this linear in the rows even when it has not) */
+        if (nadv > 1)
+            qsort(advs, nadv, sizeof(*advs), adv_cmp);
+        for (k = 0; k < nadv; k = e) {
+            for (e = k + 1;
+                 e < nadv && advs[e].id && advs[k].id && strcmp(advs[e].id, advs[k].id) == 0; e++)
+                ;
             if (!advs[k].id)
                 continue;
-            for (e = 0; e < k && (!advs[e].id || strcmp(advs[e].id, advs[k].id) != 0); e++)
-                ;
-            if (e < k)
-                continue; /* an id already matched through its first row */
-            rc = match_one(a, advs, nadv, k, i, &key, out);
+            rc = match_one(a, advs, e, k, i, &key, out);
             if (rc)
                 return bh_err_set(err, rc, NULL, 0, 0, "out of memory matching advisories");
         }
