@@ -7,7 +7,7 @@ want=(gcc clang meson ninja-build pkg-config libfyaml-dev libjansson-dev libarch
 if [ "${1:-build}" = test ]; then
     want+=(libcmocka-dev libclang-rt-14-dev python3 python3-jsonschema npm time
            docker.io docker-registry skopeo busybox-static apache2-utils
-           python3-cryptography python3-yaml curl openssl zstd isal golang-go)
+           python3-cryptography python3-yaml curl openssl zstd isal golang-go acl)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -7,11 +7,13 @@
 #include <string.h>
 
 extern const struct bh_option bh_config_options[];
+extern const struct bh_option bh_host_options[];
 extern const struct bh_option bh_image_options[];
 extern const struct bh_option bh_rules_options[];
 extern const struct bh_option bh_rootfs_options[];
 extern const struct bh_option bh_sbom_options[];
 extern const struct bh_option bh_db_options[];
+/* host.c (not in cmd.h, which is a contract header) */
 
 const struct bh_cmd bh_commands[] = {
     {"config", cmd_config,
@@ -19,6 +21,10 @@ const struct bh_cmd bh_commands[] = {
      "[options] [PATH...]", bh_config_options},
     {"db", cmd_db, "the vulnerability database: build it from feeds, update it, show what it holds",
      "build -o FILE SOURCE... | update | info [options]", bh_db_options},
+    {"host", cmd_host,
+     "audit the host under the containers: engine configuration, sockets, files, kernel, "
+     "versions",
+     "[options]", bh_host_options},
     {"image", cmd_image,
      "audit an image: docker save archive, OCI layout, docker:NAME or registry reference",
      "[options] TARGET...", bh_image_options},

@@ -189,4 +189,15 @@
  * (real Go binaries stay under a few hundred MiB). */
 #define BH_MAX_ROOTFS_EXEC_BYTES (1024u * 1024u * 1024u)
 
+/* The host reader (input/host/): largest config, unit, account or /proc text file read whole,
+ * most names taken from one directory (drop-ins, home, run/user, /proc, sudoers.d), longest
+ * /proc/PID/cmdline, most settings one source may add, largest POSIX ACL xattr, and the
+ * largest /proc/net/tcp{,6} (one line per socket; busy hosts have tens of thousands). */
+#define BH_MAX_HOST_FILE (4u * 1024u * 1024u)
+#define BH_MAX_HOST_DIR_ENTRIES 100000u
+#define BH_MAX_HOST_CMDLINE (2u * 1024u * 1024u)
+#define BH_MAX_HOST_SETTINGS 100000u
+#define BH_MAX_HOST_ACL (64u * 1024u)
+#define BH_MAX_HOST_PROCNET (64u * 1024u * 1024u)
+
 #endif

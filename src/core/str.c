@@ -196,3 +196,14 @@ int bh_base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, si
     *outlen = k;
     return 0;
 }
+
+int bh_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

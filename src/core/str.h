@@ -42,4 +42,7 @@ const char *bh_str_printable_dup(struct bh_arena *a, const char *s, size_t len, 
  */
 int bh_base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen);
 
+/* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
+int bh_hexval(int c);
+
 #endif

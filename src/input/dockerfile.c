@@ -699,17 +699,6 @@ static bool json_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool hex4(const char *s, size_t n, size_t i, unsigned *out)
 {
     unsigned v = 0;
@@ -718,7 +707,7 @@ static bool hex4(const char *s, size_t n, size_t i, unsigned *out)
     if (i + 4 > n)
         return false;
     for (k = 0; k < 4; k++) {
-        int h = hexval(s[i + k]);
+        int h = bh_hexval(s[i + k]);
 
         if (h < 0)
             return false;

@@ -205,17 +205,6 @@ static bool argv_eq(const char *const *a, size_t an, const char *const *b, size_
     return true;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 static void put_utf8(struct bh_buf *b, unsigned long cp)
 {
     char u[4];
@@ -315,7 +304,7 @@ static bool go_unquote(const char *s, size_t n, size_t *i, struct bh_buf *b)
             break;
         }
         for (j = 0; j < digits; j++) {
-            d = k < n ? hexval(s[k]) : -1;
+            d = k < n ? bh_hexval(s[k]) : -1;
             if (d < 0 || d >= base)
                 return false;
             cp = cp * (unsigned long)base + (unsigned long)d;

@@ -14,6 +14,9 @@ extern const size_t bh_rules_build_n;
 /* content.c: what the build puts in the image or exposes (IMG-*, RUN-* on VOLUME, OTH-HEALTH) */
 extern const struct bh_rule bh_rules_content[];
 extern const size_t bh_rules_content_n;
+/* host.c: the host and its engine (HOST-*, the host side of REF-TRUST) */
+extern const struct bh_rule bh_rules_host[];
+extern const size_t bh_rules_host_n;
 /* image.c: what an image holds (accounts, leftovers, digests, age, end of life) */
 extern const struct bh_rule bh_rules_image[];
 extern const size_t bh_rules_image_n;

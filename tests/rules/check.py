@@ -9,7 +9,9 @@ from inside its directory with `-f json .`; a case with `image.json` is an
 image built by tests/images/mkimage.py and scanned with `bulkhead image`
 (SOURCE_DATE_EPOCH is 2025-01-01 for every case); a case with a `vulndb/` directory gets
 `--db` of a database built from it with `bulkhead db build`; a fire case must report the rule
-(unsuppressed), a pass case must not. Every rule in `bulkhead rules` must have
+(unsuppressed), a pass case must not. With `cmd` "host" the case directory is scanned as a
+host's root (`bulkhead host --root .`); a `hostfixture` file names a tree under
+tests/fixtures/hosts to use instead (laid out with its setup by tests/host/lay.sh). Every rule in `bulkhead rules` must have
 at least one of each, and a docs/rules/<ID>.md page.
 Prints "ok ..." / "not ok ..." lines.
 """
@@ -67,7 +69,26 @@ def run_case(rid, case, path):
             print("not ok %s: db build failed: %s" % (name, b.stderr.strip()[:500]))
             return
         args = ["--db", db] + args
-    p = subprocess.run([BH, cmd, "-f", "json"] + args + [target], cwd=path,
+    # host cases: the case directory is the host's "/" (bulkhead host --root .), or, with a
+    # `hostfixture` file, the fixture host tree it names laid out by tests/host/lay.sh
+    targets = ["--root", "."] if cmd == "host" else [target]
+    fixture = os.path.join(path, "hostfixture")
+    if os.path.exists(fixture):
+        with open(fixture) as f:
+            fname = f.read().strip()
+        if tmp is None:
+            tmp = tempfile.TemporaryDirectory()
+        root = os.path.join(tmp.name, "host")
+        os.mkdir(root)
+        b = subprocess.run(["bash", os.path.join(ROOT, "tests", "host", "lay.sh"), fname, root],
+                           capture_output=True, text=True)
+        if b.returncode != 0:
+            print("not ok %s: cannot lay out host fixture %s: %s" % (name, fname,
+                                                                     b.stderr.strip()[:300]))
+            return
+        cmd = "host"
+        targets = ["--root", root]
+    p = subprocess.run([BH, cmd, "-f", "json"] + args + targets, cwd=path,
                        capture_output=True, text=True,
                        env=dict(os.environ, SOURCE_DATE_EPOCH="1735689600"))
     if tmp:
