@@ -298,6 +298,7 @@ const struct bh_rule bh_rules_ref[] = {
      NULL,
      check_digest_image,
      NULL,
+     NULL,
      NULL},
     {"REF-LATEST",
      6,
@@ -314,6 +315,7 @@ const struct bh_rule bh_rules_ref[] = {
      NULL,
      check_latest_image,
      NULL,
+     NULL,
      NULL},
     {"REF-REGISTRY",
      9,
@@ -328,6 +330,7 @@ const struct bh_rule bh_rules_ref[] = {
       "trivy KSV124", "trivy KSV125", "CIS 4.2", NULL},
      NULL,
      check_registry_image,
+     NULL,
      NULL,
      NULL},
 };

@@ -244,3 +244,20 @@ void bh_rules_check_host(struct bh_arena *a, const struct bh_policy *p, const st
         r->check_host(&c, h);
     }
 }
+
+void bh_rules_check_container(struct bh_arena *a, const struct bh_policy *p,
+                              const struct bh_container *ct, const struct bh_engine *e,
+                              struct bh_findings *out)
+{
+    struct bh_rule_ctx c = {a, p, out, NULL, NULL};
+    size_t i, n = bh_rules_count();
+
+    for (i = 0; i < n; i++) {
+        const struct bh_rule *r = bh_rules_at(i);
+
+        if (!r->check_container)
+            continue;
+        c.rule = r;
+        r->check_container(&c, ct, e);
+    }
+}

@@ -7,6 +7,7 @@
 #define BH_RULE_H
 
 #include "model/buildspec.h"
+#include "model/engine.h"
 #include "model/finding.h"
 #include "model/host.h"
 #include "model/image.h"
@@ -55,6 +56,10 @@ struct bh_rule {
     void (*check_vulns)(struct bh_rule_ctx *c, const struct bh_vulnset *vs);
     /* The host and its engine configuration (BH_APPLIES_HOST); may be NULL */
     void (*check_host)(struct bh_rule_ctx *c, const struct bh_host *h);
+    /* A container on an engine beyond its runspec (network, drift, exec sessions, its
+       image), with the engine for its images; may be NULL */
+    void (*check_container)(struct bh_rule_ctx *c, const struct bh_container *ct,
+                            const struct bh_engine *e);
 };
 
 /* Every rule, sorted by id (the tables of all rule files, see groups.h). */
@@ -95,6 +100,10 @@ void bh_rules_check_spec(struct bh_arena *a, const struct bh_policy *p, const st
 /* Every check_image over an image (its buildspec goes through bh_rules_check_build). */
 void bh_rules_check_image(struct bh_arena *a, const struct bh_policy *p, const struct bh_image *img,
                           struct bh_findings *out);
+/* Every check_container over one container of e. */
+void bh_rules_check_container(struct bh_arena *a, const struct bh_policy *p,
+                              const struct bh_container *ct, const struct bh_engine *e,
+                              struct bh_findings *out);
 /* Every check_host over a host. */
 void bh_rules_check_host(struct bh_arena *a, const struct bh_policy *p, const struct bh_host *h,
                          struct bh_findings *out);

@@ -53,6 +53,7 @@ const struct bh_rule bh_rules_vuln[] = {
      NULL,
      NULL,
      check_vulns,
+     NULL,
      NULL},
 };
 const size_t bh_rules_vuln_n = sizeof(bh_rules_vuln) / sizeof(bh_rules_vuln[0]);
