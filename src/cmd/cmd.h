@@ -59,6 +59,7 @@ int cmd_rules(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_rootfs(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_sbom(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_db(int argc, char **argv, struct bh_ctx *ctx);
+int cmd_engine(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_host(int argc, char **argv, struct bh_ctx *ctx);
 int cmd_version(int argc, char **argv, struct bh_ctx *ctx);
 

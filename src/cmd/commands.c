@@ -7,6 +7,7 @@
 #include <string.h>
 
 extern const struct bh_option bh_config_options[];
+extern const struct bh_option bh_engine_options[];
 extern const struct bh_option bh_host_options[];
 extern const struct bh_option bh_image_options[];
 extern const struct bh_option bh_rules_options[];
@@ -21,6 +22,10 @@ const struct bh_cmd bh_commands[] = {
      "[options] [PATH...]", bh_config_options},
     {"db", cmd_db, "the vulnerability database: build it from feeds, update it, show what it holds",
      "build -o FILE SOURCE... | update | info [options]", bh_db_options},
+    {"engine", cmd_engine,
+     "audit the containers of a Docker engine, live over its API (GET only) or offline from "
+     "its state directory",
+     "[options]", bh_engine_options},
     {"host", cmd_host,
      "audit the host under the containers: engine configuration, sockets, files, kernel, "
      "versions",

@@ -200,4 +200,15 @@
 #define BH_MAX_HOST_ACL (64u * 1024u)
 #define BH_MAX_HOST_PROCNET (64u * 1024u * 1024u)
 
+/* The live engine reader (input/engine/api.c): largest body of a list (GET /containers/json,
+ * /images/json) and of one container's documents (inspect, /changes, /exec/ID/json), most
+ * containers and images taken from a list, and most filesystem changes and exec sessions kept
+ * per container (a long-running container can collect hundreds of thousands of changes). */
+#define BH_MAX_ENGINE_LIST_BODY (64u * 1024u * 1024u)
+#define BH_MAX_ENGINE_DOC_BODY (64u * 1024u * 1024u)
+#define BH_MAX_ENGINE_CONTAINERS 100000u
+#define BH_MAX_ENGINE_IMAGES 100000u
+#define BH_MAX_ENGINE_CHANGES 200000u
+#define BH_MAX_ENGINE_EXECS 1000u
+
 #endif

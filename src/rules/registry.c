@@ -39,6 +39,7 @@ static void build_index(void)
 {
     add_group(bh_rules_build, bh_rules_build_n);
     add_group(bh_rules_content, bh_rules_content_n);
+    add_group(bh_rules_engine, bh_rules_engine_n);
     add_group(bh_rules_host, bh_rules_host_n);
     add_group(bh_rules_image, bh_rules_image_n);
     add_group(bh_rules_ref, bh_rules_ref_n);

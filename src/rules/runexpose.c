@@ -46,9 +46,11 @@ static struct bh_finding *keep_first(struct bh_rule_ctx *c, struct bh_finding *f
     return f;
 }
 
+/* A field's own location when it has one (a line, or a field path: engine inspect documents
+ * have no useful lines), else the container's. */
 static const struct bh_loc *loc_or(const struct bh_loc *l, const struct bh_runspec *rs)
 {
-    return l->line > 0 ? l : &rs->loc;
+    return l->line > 0 || (l->file && l->path) ? l : &rs->loc;
 }
 
 static bool is_kind(const struct bh_runspec *rs, const char *kind)

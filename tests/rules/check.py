@@ -11,7 +11,10 @@ image built by tests/images/mkimage.py and scanned with `bulkhead image`
 `--db` of a database built from it with `bulkhead db build`; a fire case must report the rule
 (unsuppressed), a pass case must not. With `cmd` "host" the case directory is scanned as a
 host's root (`bulkhead host --root .`); a `hostfixture` file names a tree under
-tests/fixtures/hosts to use instead (laid out with its setup by tests/host/lay.sh). Every rule in `bulkhead rules` must have
+tests/fixtures/hosts to use instead (laid out with its setup by tests/host/lay.sh). A case with a
+`statedir/` directory is an engine's data-root (containers/ID/config.v2.json and
+hostconfig.json) scanned offline with `bulkhead engine --state-dir statedir`. Every rule in
+`bulkhead rules` must have
 at least one of each, and a docs/rules/<ID>.md page.
 Prints "ok ..." / "not ok ..." lines.
 """
@@ -88,6 +91,10 @@ def run_case(rid, case, path):
             return
         cmd = "host"
         targets = ["--root", root]
+    # engine cases: the case's statedir/ is an engine data-root, read with no socket
+    if os.path.isdir(os.path.join(path, "statedir")):
+        cmd = "engine"
+        targets = ["--state-dir", "statedir"]
     p = subprocess.run([BH, cmd, "-f", "json"] + args + targets, cwd=path,
                        capture_output=True, text=True,
                        env=dict(os.environ, SOURCE_DATE_EPOCH="1735689600"))
