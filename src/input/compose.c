@@ -1168,22 +1168,6 @@ out:
     return rc;
 }
 
-static void runspec_init(struct bh_runspec *rs)
-{
-    memset(rs, 0, sizeof(*rs));
-    rs->privileged.v = BH_UNSET;
-    rs->run_as_non_root.v = BH_UNSET;
-    rs->host_pid.v = BH_UNSET;
-    rs->host_ipc.v = BH_UNSET;
-    rs->host_network.v = BH_UNSET;
-    rs->host_users.v = BH_UNSET;
-    rs->share_process_namespace.v = BH_UNSET;
-    rs->allow_privilege_escalation.v = BH_UNSET;
-    rs->read_only_rootfs.v = BH_UNSET;
-    rs->automount_sa_token.v = BH_UNSET;
-    rs->host_process.v = BH_UNSET;
-}
-
 int bh_compose_parse(struct bh_arena *a, const char *file, const char *text, size_t len,
                      const struct bh_compose_opts *opts, struct bh_runset *out, struct bh_err *err)
 {
@@ -1231,7 +1215,7 @@ int bh_compose_parse(struct bh_arena *a, const char *file, const char *text, siz
             return perr(c, k, "service names must be strings, not a %s", bh_yaml_type_name(k));
         if (!(rs = BH_PUSH(a, out->specs, out->nspecs, out->specs_cap)))
             return oom(c);
-        runspec_init(rs);
+        bh_runspec_init(rs);
         if ((rc = fill_service(c, k->scalar, c->services->pairs[i].value, rs)))
             return rc;
         rs->source_kind = "compose";

@@ -956,22 +956,6 @@ static int ra_missing(const struct ra_run *R, const struct bh_word *w, const cha
                       "flag '%s' needs a value", flag);
 }
 
-static void ra_init_spec(struct bh_runspec *rs)
-{
-    memset(rs, 0, sizeof(*rs));
-    rs->privileged.v = BH_UNSET;
-    rs->run_as_non_root.v = BH_UNSET;
-    rs->host_pid.v = BH_UNSET;
-    rs->host_ipc.v = BH_UNSET;
-    rs->host_network.v = BH_UNSET;
-    rs->host_users.v = BH_UNSET;
-    rs->share_process_namespace.v = BH_UNSET;
-    rs->allow_privilege_escalation.v = BH_UNSET;
-    rs->read_only_rootfs.v = BH_UNSET;
-    rs->automount_sa_token.v = BH_UNSET;
-    rs->host_process.v = BH_UNSET;
-}
-
 /*
  * The flags from words[i] on, up to the image. Returns 0 with *image set to
  * the image's index (nwords when there is none), 1 for `--help`, or an error.
@@ -1068,7 +1052,7 @@ int bh_runargs_from_words(struct bh_arena *a, const char *file, const struct bh_
     sub = words[i].text;
     if (strcmp(sub, "run") && strcmp(sub, "create"))
         return 1;
-    ra_init_spec(&rs);
+    bh_runspec_init(&rs);
     R.a = a;
     R.file = file;
     R.rs = &rs;

@@ -149,6 +149,9 @@ struct bh_runset {
     size_t nignores, ignores_cap;
 };
 
+/* An empty runspec: every field unset (tristates BH_UNSET, strings NULL, no lists). */
+void bh_runspec_init(struct bh_runspec *rs);
+
 /* The runspec named `name` (compose service / container) in the same set, for
  * `container:`/`service:` chains; NULL when absent. */
 const struct bh_runspec *bh_runset_find(const struct bh_runset *set, const char *name);

@@ -730,22 +730,6 @@ static int read_nnp(const struct ins *I, const struct bh_jnode *doc)
                     ins_loc(I->cfile, "NoNewPrivileges"));
 }
 
-static void init_spec(struct bh_runspec *rs)
-{
-    memset(rs, 0, sizeof(*rs));
-    rs->privileged.v = BH_UNSET;
-    rs->run_as_non_root.v = BH_UNSET;
-    rs->host_pid.v = BH_UNSET;
-    rs->host_ipc.v = BH_UNSET;
-    rs->host_network.v = BH_UNSET;
-    rs->host_users.v = BH_UNSET;
-    rs->share_process_namespace.v = BH_UNSET;
-    rs->allow_privilege_escalation.v = BH_UNSET;
-    rs->read_only_rootfs.v = BH_UNSET;
-    rs->automount_sa_token.v = BH_UNSET;
-    rs->host_process.v = BH_UNSET;
-}
-
 int bh_engine_inspect_files(struct bh_arena *a, const char *cfile, const char *hfile,
                             const struct bh_jnode *config, const struct bh_jnode *hostconfig,
                             struct bh_container *c, struct bh_err *err)
@@ -757,7 +741,7 @@ int bh_engine_inspect_files(struct bh_arena *a, const char *cfile, const char *h
     int rc;
 
     memset(c, 0, sizeof(*c));
-    init_spec(&c->spec);
+    bh_runspec_init(&c->spec);
     I.a = a;
     I.cfile = cfile;
     I.hfile = hostconfig ? hfile : cfile;
