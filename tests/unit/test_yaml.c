@@ -403,9 +403,12 @@ static void tab_after_explicit_key_is_refused(void **state)
         assert_non_null(strstr(f->err.msg, "tab"));
     }
     assert_int_equal(f->err.line, 1);
-    /* the same bytes where they are harmless still parse */
+    /* the same bytes before any explicit key still parse */
     assert_int_equal(parse(f, "a: 'd:\t- a'\n? k\n: v\n"), 0);
-    assert_int_equal(parse(f, "? k\n: v\nq: \"d:\t- a\"\n"), 0);
+    /* after one, the scan stays armed to the end of the file: refused even where harmless
+       (libfyaml's idea of where the key ends differs from ours on odd input) */
+    assert_int_equal(parse(f, "? k\n: v\nq: \"d:\t- a\"\n"), BH_EPARSE);
+    assert_int_equal(parse(f, "?\r%\n .:\t-\n"), BH_EPARSE);
 }
 
 static void malformed_utf8_is_rejected(void **state)
