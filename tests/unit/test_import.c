@@ -201,7 +201,7 @@ static void osv_go_vulndb_all(void **state)
     d = opendir(dir);
     assert_non_null(d);
     while ((de = readdir(d)) != NULL) {
-        char path[4096];
+        char path[4096 + 512];
         size_t w;
 
         if (!strstr(de->d_name, ".json"))
