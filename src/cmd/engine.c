@@ -2,15 +2,16 @@
  * engine.c - `bulkhead engine [--host URL] [--all] [--state-dir DIR]`: reads the containers
  * of a Docker engine, live over its API (GET requests only) or offline from its state
  * directory with no socket at all, runs every RUN-* rule on each container's runspec and the
- * container rules (RUN-DEFBRIDGE) on the container, and writes one report with a target per
- * container. A container or engine that cannot be read is a report error (exit 2); the other
- * containers are still judged. It never writes to the engine.
+ * container rules (RUN-DEFBRIDGE, RUN-DRIFT, IMG-AGE) on the container, and writes one report
+ * with a target per container. A container or engine that cannot be read is a report error
+ * (exit 2); the other containers are still judged. It never writes to the engine.
  */
 #include "cmd/cmd.h"
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/str.h"
 #include "input/engine.h"
 #include "net/http.h"
 #include "rules/pipeline.h"
@@ -18,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const struct bh_option bh_engine_options[] = {
     BH_SCAN_OPTIONS,
@@ -67,6 +69,18 @@ static const char *target_name(const struct bh_container *c)
     if (c->loc.file != NULL)
         return c->loc.file;
     return c->name != NULL ? c->name : (c->id != NULL ? c->id : "container ?");
+}
+
+/* The scan time the age rules count from: SOURCE_DATE_EPOCH when set (tests, reproducible
+ * reports), else the clock. */
+static long long scan_now(void)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    long long v;
+
+    if (env != NULL && *env && bh_parse_int(env, strlen(env), 0, 253402300799LL, &v) == 0)
+        return v;
+    return (long long)time(NULL);
 }
 
 static int cmp_container(const void *x, const void *y)
@@ -126,6 +140,7 @@ static int scan_engine(struct engine_state *st)
         bh_arena_release(&fa);
         return 0;
     }
+    e.now = scan_now();
     for (k = 0; k < nerrs; k++)
         bh_report_add_error(&st->arena, &st->report, bh_arena_strdup(&st->arena, errs[k].where),
                             errs[k].message, 0, 0);

@@ -76,6 +76,7 @@ struct bh_engine {
     struct bh_engine_image *images; /* live engine only */
     size_t nimages;
     const char *server_version; /* GET /version Version, or NULL */
+    long long now;              /* scan time */
 };
 
 #endif

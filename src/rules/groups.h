@@ -14,7 +14,8 @@ extern const size_t bh_rules_build_n;
 /* content.c: what the build puts in the image or exposes (IMG-*, RUN-* on VOLUME, OTH-HEALTH) */
 extern const struct bh_rule bh_rules_content[];
 extern const size_t bh_rules_content_n;
-/* engine.c: a container on a live engine or in its state directory (RUN-DEFBRIDGE) */
+/* engine.c: a container on a live engine or in its state directory (RUN-DEFBRIDGE, RUN-DRIFT;
+   IMG-AGE of the image a container runs) */
 extern const struct bh_rule bh_rules_engine[];
 extern const size_t bh_rules_engine_n;
 /* host.c: the host and its engine (HOST-*, the host side of REF-TRUST) */

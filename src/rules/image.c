@@ -1550,7 +1550,7 @@ const struct bh_rule bh_rules_image[] = {
      check_age,
      NULL,
      NULL,
-     NULL},
+     bh_enginecheck_image_age},
     {"IMG-EMPTYPW",
      5,
      BH_SEV_HIGH,

@@ -28,4 +28,9 @@ bool bh_imgcheck_parse_time(const char *s, long long *out);
 /* The embedded data/eol.tsv ("" when the build did not embed it). */
 const char *bh_imgcheck_eol_table(void);
 
+/* IMG-AGE for the image an engine container runs (rules/engine.c): the check_container of the
+ * IMG-AGE row, dated by the engine's image list. */
+void bh_enginecheck_image_age(struct bh_rule_ctx *c, const struct bh_container *ct,
+                              const struct bh_engine *e);
+
 #endif

@@ -13,17 +13,24 @@ image built by tests/images/mkimage.py and scanned with `bulkhead image`
 host's root (`bulkhead host --root .`); a `hostfixture` file names a tree under
 tests/fixtures/hosts to use instead (laid out with its setup by tests/host/lay.sh). A case with a
 `statedir/` directory is an engine's data-root (containers/ID/config.v2.json and
-hostconfig.json) scanned offline with `bulkhead engine --state-dir statedir`. Every rule in
+hostconfig.json) scanned offline with `bulkhead engine --state-dir statedir`. A case with an
+`api/` directory is a live engine: a fake engine on a unix socket answers each GET with the file
+at api/<request path> ("/v1.41/containers/ID/changes" -> api/containers/ID/changes; the API
+version and the query are dropped) or 404, and the case is scanned with `bulkhead engine --host unix://SOCK --all`. Every rule in
 `bulkhead rules` must have
 at least one of each, and a docs/rules/<ID>.md page.
 Prints "ok ..." / "not ok ..." lines.
 """
+import http.server
 import json
 import os
+import re
 import shlex
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BH = os.environ["BULKHEAD"]
@@ -35,6 +42,31 @@ def rule_ids():
         print("not ok rules: `bulkhead rules -f json` failed: " + out.stderr.strip())
         return []
     return [r["id"] for r in json.loads(out.stdout)]
+
+
+class _FakeEngine(http.server.BaseHTTPRequestHandler):
+    """GET only: the file under the case's api/ directory named by the request path."""
+
+    def do_GET(self):
+        root = self.server.root
+        req = re.sub(r"^/v[0-9]+\.[0-9]+/", "/", self.path.split("?")[0])
+        p = os.path.normpath(os.path.join(root, req.lstrip("/")))
+        code, body = 404, b'{"message": "not found"}'
+        if p.startswith(root + os.sep) and os.path.isfile(p):
+            with open(p, "rb") as f:
+                code, body = 200, f.read()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
 
 
 def run_case(rid, case, path):
@@ -95,9 +127,22 @@ def run_case(rid, case, path):
     if os.path.isdir(os.path.join(path, "statedir")):
         cmd = "engine"
         targets = ["--state-dir", "statedir"]
+    server = None
+    if os.path.isdir(os.path.join(path, "api")):
+        if tmp is None:
+            tmp = tempfile.TemporaryDirectory()
+        sock = os.path.join(tmp.name, "engine.sock")
+        server = _UnixServer(sock, _FakeEngine)
+        server.root = os.path.abspath(os.path.join(path, "api"))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        cmd = "engine"
+        targets = ["--host", "unix://" + sock, "--all"]
     p = subprocess.run([BH, cmd, "-f", "json"] + args + targets, cwd=path,
                        capture_output=True, text=True,
                        env=dict(os.environ, SOURCE_DATE_EPOCH="1735689600"))
+    if server:
+        server.shutdown()
+        server.server_close()
     if tmp:
         tmp.cleanup()
     if p.returncode not in (0, 1):
