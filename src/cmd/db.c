@@ -334,15 +334,22 @@ static int db_build(struct db_opts *o, char **pos, int npos)
             fprintf(stderr, "bulkhead db build: path too long: '%s'\n", out);
             return BH_EXIT_USAGE;
         }
+        /*
+         * Armed before the file exists: a signal during the schema setup must remove it too.
+         * (The name is unique to this process, so a name another process already holds
+         * cannot be the one removed.)
+         */
+        tmp_live = 1;
+        catch_signals(true);
         if (bh_vulndb_create(tmp_path, &w, &err) == 0)
             break;
+        tmp_live = 0;
+        catch_signals(false);
         if (err.sys_errno != EEXIST || attempt >= 100) {
             fprintf(stderr, "bulkhead db build: %s\n", err.msg);
             return BH_EXIT_USAGE;
         }
     }
-    tmp_live = 1;
-    catch_signals(true);
     bh_arena_init(&a, BH_MAX_SCAN_ARENA);
     for (i = 0; i < npos; i++) {
         struct bh_import_stats st = {0, 0, 0};
