@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/dbpath.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -70,17 +71,6 @@ const char *bh_db_default_path(char *buf, size_t cap)
     else
         return NULL;
     return n > 0 && (size_t)n < cap ? buf : NULL;
-}
-
-/* "now", or SOURCE_DATE_EPOCH when set (reproducible builds and tests). */
-static long long now_seconds(void)
-{
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    long long v;
-
-    if (env && *env && bh_parse_int(env, strlen(env), 0, 1LL << 40, &v) == 0)
-        return v;
-    return (long long)time(NULL);
 }
 
 static void fmt_time(long long t, char *buf, size_t cap)
@@ -381,7 +371,7 @@ static int db_build(struct db_opts *o, char **pos, int npos)
         total_withdrawn += st.withdrawn;
         total_skipped += st.skipped;
     }
-    rc = bh_vulndb_finish(w, now_seconds(), &err);
+    rc = bh_vulndb_finish(w, bh_now(), &err);
     w = NULL;
     if (rc != 0) {
         fprintf(stderr, "bulkhead db build: %s\n", err.msg);
@@ -533,9 +523,9 @@ static int db_info(struct db_opts *o, int npos)
         fprintf(stderr, "bulkhead db info: %s\n", err.msg);
         rc = BH_EXIT_USAGE;
     } else if (json) {
-        info_json(path, &info, now_seconds());
+        info_json(path, &info, bh_now());
     } else {
-        info_text(path, &info, now_seconds());
+        info_text(path, &info, bh_now());
     }
     bh_vulndb_close(db);
     bh_arena_release(&a);

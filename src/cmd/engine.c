@@ -8,6 +8,7 @@
  */
 #include "cmd/cmd.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -19,7 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const struct bh_option bh_engine_options[] = {
     BH_SCAN_OPTIONS,
@@ -69,18 +69,6 @@ static const char *target_name(const struct bh_container *c)
     if (c->loc.file != NULL)
         return c->loc.file;
     return c->name != NULL ? c->name : (c->id != NULL ? c->id : "container ?");
-}
-
-/* The scan time the age rules count from: SOURCE_DATE_EPOCH when set (tests, reproducible
- * reports), else the clock. */
-static long long scan_now(void)
-{
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    long long v;
-
-    if (env != NULL && *env && bh_parse_int(env, strlen(env), 0, 253402300799LL, &v) == 0)
-        return v;
-    return (long long)time(NULL);
 }
 
 static int cmp_container(const void *x, const void *y)
@@ -140,7 +128,7 @@ static int scan_engine(struct engine_state *st)
         bh_arena_release(&fa);
         return 0;
     }
-    e.now = scan_now();
+    e.now = bh_now();
     for (k = 0; k < nerrs; k++)
         bh_report_add_error(&st->arena, &st->report, bh_arena_strdup(&st->arena, errs[k].where),
                             errs[k].message, 0, 0);

@@ -7,6 +7,7 @@
  */
 #include "cmd/cmd.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -196,7 +197,6 @@ int cmd_image(int argc, char **argv, struct bh_ctx *ctx)
     struct bh_err err;
     char **pos = NULL;
     int npos = 0, rc, i;
-    const char *now_env;
 
     memset(&st, 0, sizeof(st));
     st.ctx = ctx;
@@ -224,15 +224,7 @@ int cmd_image(int argc, char **argv, struct bh_ctx *ctx)
         goto out;
     if (st.max_age >= 0)
         st.so.policy.max_image_age_days = st.max_age;
-    /* SOURCE_DATE_EPOCH pins "now" for reproducible reports and tests */
-    st.lo.now = (long long)time(NULL);
-    now_env = getenv("SOURCE_DATE_EPOCH");
-    if (now_env && *now_env) {
-        long long v;
-
-        if (bh_parse_int(now_env, strlen(now_env), 0, 253402300799LL, &v) == 0)
-            st.lo.now = v;
-    }
+    st.lo.now = bh_now(); /* SOURCE_DATE_EPOCH pins it for reproducible reports */
     bh_err_init(&err);
     if (bh_http_init(&err) != 0) {
         fprintf(stderr, "bulkhead image: %s\n", err.msg);

@@ -7,6 +7,7 @@
  */
 #include "cmd/cmd.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -19,7 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const struct bh_option bh_rootfs_options[] = {
     BH_SCAN_OPTIONS,
@@ -113,7 +113,6 @@ int cmd_rootfs(int argc, char **argv, struct bh_ctx *ctx)
     struct bh_err err;
     char **pos = NULL;
     int npos = 0, rc, i;
-    const char *now_env;
 
     memset(&st, 0, sizeof(st));
     bh_scanopts_init(&st.so);
@@ -136,15 +135,7 @@ int cmd_rootfs(int argc, char **argv, struct bh_ctx *ctx)
     rc = bh_scanopts_load(&st.so, &st.arena);
     if (rc)
         goto out;
-    /* SOURCE_DATE_EPOCH pins "now" for reproducible reports and tests */
-    st.ro.now = (long long)time(NULL);
-    now_env = getenv("SOURCE_DATE_EPOCH");
-    if (now_env && *now_env) {
-        long long v;
-
-        if (bh_parse_int(now_env, strlen(now_env), 0, 253402300799LL, &v) == 0)
-            st.ro.now = v;
-    }
+    st.ro.now = bh_now(); /* SOURCE_DATE_EPOCH pins it for reproducible reports */
     bh_err_init(&err);
     if (!st.no_secrets) {
         if (bh_secretscan_new(&ss, &err) != 0) {

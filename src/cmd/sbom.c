@@ -6,6 +6,7 @@
  */
 #include "cmd/cmd.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -20,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 const struct bh_option bh_sbom_options[] = {
     {"format", 'f', "FORMAT", "cyclonedx (CycloneDX 1.5 JSON, default) or spdx-json (SPDX 2.3)"},
@@ -180,7 +180,6 @@ int cmd_sbom(int argc, char **argv, struct bh_ctx *ctx)
     struct bh_err err;
     char **pos = NULL;
     int npos = 0, rc;
-    const char *now_env;
     bool http = false;
 
     memset(&st, 0, sizeof(st));
@@ -205,14 +204,7 @@ int cmd_sbom(int argc, char **argv, struct bh_ctx *ctx)
         rc = BH_EXIT_USAGE;
         goto out;
     }
-    st.lo.now = (long long)time(NULL);
-    now_env = getenv("SOURCE_DATE_EPOCH");
-    if (now_env && *now_env) {
-        long long v;
-
-        if (bh_parse_int(now_env, strlen(now_env), 0, 253402300799LL, &v) == 0)
-            st.lo.now = v;
-    }
+    st.lo.now = bh_now(); /* SOURCE_DATE_EPOCH pins it for reproducible reports */
     if (is_rootfs(pos[0])) {
         load_rootfs(&st, pos[0]);
     } else {

@@ -7,6 +7,7 @@
  */
 #include "input/ignorefile.h"
 
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/limits.h"
 #include "core/str.h"
@@ -15,32 +16,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* The scan time: SOURCE_DATE_EPOCH when set (reproducible reports and tests), as the
- * commands take it, else the clock. */
-static long long scan_now(void)
-{
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    long long v;
-
-    if (env && *env && bh_parse_int(env, strlen(env), 0, 253402300799LL, &v) == 0)
-        return v;
-    return (long long)time(NULL);
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (valid input only). */
-static long long days_from_civil(long long y, long long m, long long d)
-{
-    long long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /*
  * "YYYY-MM-DD" (exactly) -> the first second after that day ends, UTC: the entry still
@@ -58,7 +33,7 @@ static bool parse_exp(const char *s, size_t n, long long *until)
         return false;
     if (d > mdays[m - 1] || (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
         return false;
-    *until = (days_from_civil(y, m, d) + 1) * 86400LL;
+    *until = (bh_days_from_civil(y, (unsigned)m, (unsigned)d) + 1) * 86400LL;
     return true;
 }
 
@@ -136,7 +111,7 @@ int bh_ignorefile_parse(struct bh_arena *a, const char *file, const char *text, 
                                       (int)(end - w), w);
                 }
             }
-            if (have_exp && scan_now() >= until) {
+            if (have_exp && bh_now() >= until) {
                 /* expired: the finding shows again, as if the line were not there */
                 memset(e, 0, sizeof(*e));
                 out->n--;

@@ -6,6 +6,7 @@
  */
 #include "report/sbom.h"
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "input/layer.h"
@@ -27,18 +28,9 @@ const struct bh_target *bh_sbom_pick_target(const struct bh_report *r)
 
 void bh_sbom_time(char out[BH_SBOM_TIME_LEN])
 {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    long long v = (long long)time(NULL);
+    time_t t = (time_t)bh_now();
     struct tm tm;
-    time_t t;
 
-    if (env && *env) {
-        long long e;
-
-        if (bh_parse_int(env, strlen(env), 0, 253402300799LL, &e) == 0)
-            v = e;
-    }
-    t = (time_t)v;
     if (!gmtime_r(&t, &tm) || !strftime(out, BH_SBOM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(out, BH_SBOM_TIME_LEN, "1970-01-01T00:00:00Z");
 }

@@ -8,6 +8,7 @@
 #include "rules/groups.h"
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "model/imageref.h"
 #include "model/norm.h"
 #include "rules/image_checks.h"
@@ -51,9 +52,6 @@ static void check_defbridge(struct bh_rule_ctx *c, const struct bh_container *ct
 
 /* How many paths one finding names; the rest are counted. */
 #define DRIFT_SHOW 8
-#define DAY 86400LL
-/* Dates before 1980 are reproducible builders' placeholders, not build dates (as IMG-AGE). */
-#define PLACEHOLDER_BEFORE 315532800LL
 
 static const char *cname(const struct bh_container *ct)
 {
@@ -388,10 +386,10 @@ void bh_enginecheck_image_age(struct bh_rule_ctx *c, const struct bh_container *
     if (e == NULL || maxd <= 0 || e->now <= 0)
         return;
     im = find_image(e, ct->image_id);
-    if (im == NULL || im->created == NULL || !bh_imgcheck_parse_time(im->created, &t) ||
-        t < PLACEHOLDER_BEFORE || t > e->now)
+    if (im == NULL || im->created == NULL || !bh_time_parse(im->created, &t) ||
+        t < BH_PLACEHOLDER_BEFORE || t > e->now)
         return;
-    days = (e->now - t) / DAY;
+    days = (e->now - t) / BH_DAY;
     if (days <= maxd)
         return;
     loc.path = "Image";

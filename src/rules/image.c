@@ -10,6 +10,7 @@
 #include "rules/secretnames.h"
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/str.h"
 
 #include <fnmatch.h>
@@ -25,10 +26,6 @@
 /* the build did not generate the table: IMG-EOL knows no release (the unit test catches this) */
 static const char bh_data_eol[] = "";
 #endif
-
-#define DAY 86400LL
-/* 1980-01-01: reproducible builders write 1970 (or a date near it) when they mean "no date" */
-#define REPRODUCIBLE_CUTOFF 315532800LL
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -214,106 +211,12 @@ static bool skip_account_line(struct span l)
 
 /* ------------------------------------------------------------------- dates */
 
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    long long era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-    long long era, yy;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    yy = (long long)yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
 static const char *ymd(struct bh_arena *a, long long t)
 {
     int y, m, d;
 
-    civil_from_days(t >= 0 ? t / DAY : (t - DAY + 1) / DAY, &y, &m, &d);
+    bh_civil_from_days(t >= 0 ? t / BH_DAY : (t - BH_DAY + 1) / BH_DAY, &y, &m, &d);
     return bh_arena_printf(a, "%04d-%02d-%02d", y, m, d);
-}
-
-static bool digits(const char **p, int n, long long *out)
-{
-    long long v = 0;
-    int i;
-
-    for (i = 0; i < n; i++) {
-        if ((*p)[i] < '0' || (*p)[i] > '9')
-            return false;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return true;
-}
-
-bool bh_imgcheck_parse_time(const char *s, long long *out)
-{
-    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    long long y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, off = 0;
-    const char *p = s;
-
-    if (!s || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
-        !digits(&p, 2, &d))
-        return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-        return false;
-    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-        return false;
-    if (*p == 'T' || *p == 't' || *p == ' ') {
-        p++;
-        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
-            !digits(&p, 2, &sec))
-            return false;
-        if (h > 23 || mi > 59 || sec > 60)
-            return false;
-        if (*p == '.' || *p == ',') {
-            p++;
-            if (*p < '0' || *p > '9')
-                return false;
-            while (*p >= '0' && *p <= '9')
-                p++;
-        }
-        if (*p == 'Z' || *p == 'z') {
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int sign = *p++ == '-' ? -1 : 1;
-
-            if (!digits(&p, 2, &oh))
-                return false;
-            if (*p == ':')
-                p++;
-            if (!digits(&p, 2, &om) || oh > 23 || om > 59)
-                return false;
-            off = sign * (oh * 3600 + om * 60);
-        } else {
-            return false; /* RFC 3339 requires an offset */
-        }
-    }
-    if (*p)
-        return false;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY + h * 3600 + mi * 60 + sec - off;
-    return true;
 }
 
 /* ------------------------------------------------------------- IMG-EMPTYPW */
@@ -651,7 +554,7 @@ struct dated {
 
 static bool usable_time(const char *s, long long *t)
 {
-    return bh_imgcheck_parse_time(s, t) && *t >= REPRODUCIBLE_CUTOFF;
+    return bh_time_parse(s, t) && *t >= BH_PLACEHOLDER_BEFORE;
 }
 
 /* The image's build date: config created, else the OCI label, else the newest history entry. */
@@ -708,7 +611,7 @@ static void check_age(struct bh_rule_ctx *c, const struct bh_image *img)
         long long t;
 
         /* a reproducible build's placeholder: say the age is unknown, once */
-        if (img->meta.created && bh_imgcheck_parse_time(img->meta.created, &t)) {
+        if (img->meta.created && bh_time_parse(img->meta.created, &t)) {
             struct bh_loc loc = iloc(img, "created", 0);
 
             bh_rule_report_sev(c, BH_SEV_INFO, &loc, NULL,
@@ -722,7 +625,7 @@ static void check_age(struct bh_rule_ctx *c, const struct bh_image *img)
     }
     if (d.t > img->scan_time)
         return;
-    days = (img->scan_time - d.t) / DAY;
+    days = (img->scan_time - d.t) / BH_DAY;
     if (days > maxd) {
         struct bh_loc loc = iloc(img, d.path, 0);
 
@@ -808,7 +711,7 @@ static void eol_judge(struct bh_rule_ctx *c, const struct bh_image *img, const c
     if (!eol_find(bh_data_eol, id, version, &r))
         return;
     date = bh_arena_strndup(c->arena, r.date.s, r.date.n);
-    if (!bh_imgcheck_parse_time(date, &t) || t > img->scan_time)
+    if (!bh_time_parse(date, &t) || t > img->scan_time)
         return;
     bh_rule_report(c, loc, NULL, "%s reached end of life on %s and gets no security updates%s%.*s",
                    what, date, r.note.n ? "; " : "", (int)r.note.n, r.note.s);

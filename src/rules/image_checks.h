@@ -19,12 +19,6 @@ void bh_imgcheck_tools(struct bh_rule_ctx *c, const struct bh_image *img);
 void bh_imgcheck_insecure_fetch(struct bh_rule_ctx *c, const struct bh_image *img);
 void bh_imgcheck_cache(struct bh_rule_ctx *c, const struct bh_image *img);
 
-/*
- * RFC 3339 date-time ("2024-05-01T12:00:00.123456789+02:00", also a bare
- * "2024-05-01") to seconds since the epoch (UTC). False when s is not one.
- */
-bool bh_imgcheck_parse_time(const char *s, long long *out);
-
 /* The embedded data/eol.tsv ("" when the build did not embed it). */
 const char *bh_imgcheck_eol_table(void);
 

@@ -16,6 +16,7 @@
 #include "model/finding.h"
 #include "model/image.h"
 #include "model/policy.h"
+#include "core/clock.h"
 #include "rules/image_checks.h"
 #include "input/pkgdb/pkgdb.h"
 #include "rules/rule.h"
@@ -46,7 +47,7 @@ static int setup(void **state)
     bh_policy_init(&f->p);
     f->img.target = "registry.example.com/team/app:1.0";
     f->img.source = "registry";
-    assert_true(bh_imgcheck_parse_time("2026-11-23T00:00:00Z", &f->img.scan_time));
+    assert_true(bh_time_parse("2026-11-23T00:00:00Z", &f->img.scan_time));
     /* three layers with declared digests */
     f->img.layers = bh_arena_calloc(&f->a, 3, sizeof(*f->img.layers));
     f->img.nlayers = 3;
@@ -302,23 +303,23 @@ static void parse_time_forms(void **state)
     long long t, u;
 
     (void)state;
-    assert_true(bh_imgcheck_parse_time("1970-01-01T00:00:00Z", &t));
+    assert_true(bh_time_parse("1970-01-01T00:00:00Z", &t));
     assert_int_equal(t, 0);
-    assert_true(bh_imgcheck_parse_time("2024-02-29T12:30:15.123456789+02:00", &t));
-    assert_true(bh_imgcheck_parse_time("2024-02-29T10:30:15Z", &u));
+    assert_true(bh_time_parse("2024-02-29T12:30:15.123456789+02:00", &t));
+    assert_true(bh_time_parse("2024-02-29T10:30:15Z", &u));
     assert_int_equal(t, u);
     assert_int_equal(u, 1709202615LL);
-    assert_true(bh_imgcheck_parse_time("2024-02-29", &t));
+    assert_true(bh_time_parse("2024-02-29", &t));
     assert_int_equal(t, 1709164800LL);
-    assert_true(bh_imgcheck_parse_time("2023-12-31t23:00:00-01:00", &t));
-    assert_true(bh_imgcheck_parse_time("2024-01-01T00:00:00Z", &u));
+    assert_true(bh_time_parse("2023-12-31t23:00:00-01:00", &t));
+    assert_true(bh_time_parse("2024-01-01T00:00:00Z", &u));
     assert_int_equal(t, u);
-    assert_false(bh_imgcheck_parse_time("2023-02-29T00:00:00Z", &t));
-    assert_false(bh_imgcheck_parse_time("2024-13-01T00:00:00Z", &t));
-    assert_false(bh_imgcheck_parse_time("2024-01-01T00:00:00", &t));
-    assert_false(bh_imgcheck_parse_time("2024-01-01T00:00:00.Z", &t));
-    assert_false(bh_imgcheck_parse_time("yesterday", &t));
-    assert_false(bh_imgcheck_parse_time(NULL, &t));
+    assert_false(bh_time_parse("2023-02-29T00:00:00Z", &t));
+    assert_false(bh_time_parse("2024-13-01T00:00:00Z", &t));
+    assert_false(bh_time_parse("2024-01-01T00:00:00", &t));
+    assert_false(bh_time_parse("2024-01-01T00:00:00.Z", &t));
+    assert_false(bh_time_parse("yesterday", &t));
+    assert_false(bh_time_parse(NULL, &t));
 }
 
 static void age_from_created_and_policy(void **state)
@@ -467,7 +468,7 @@ static void eol_os_release(void **state)
     assert_int_equal(count(f, "IMG-EOL"), 1);
 
     /* a scan before the date: nothing */
-    assert_true(bh_imgcheck_parse_time("2026-01-01T00:00:00Z", &f->img.scan_time));
+    assert_true(bh_time_parse("2026-01-01T00:00:00Z", &f->img.scan_time));
     run(f);
     assert_int_equal(count(f, "IMG-EOL"), 0);
 }
