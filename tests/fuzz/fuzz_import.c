@@ -1,6 +1,7 @@
 /*
- * fuzz_secdb.c - libFuzzer target for the Alpine/Wolfi secdb importer (YAML and JSON) through
- * bh_import_buf; the callback reads every field so a dangling pointer shows.
+ * fuzz_import.c - libFuzzer target for the advisory importers through bh_import_buf, which
+ * tells OSV records (JSON, YAML) from Alpine/Wolfi secdb files (YAML, JSON) by content, so
+ * one target covers both; the callback reads every field so a dangling pointer shows.
  */
 #include "core/arena.h"
 #include "vuln/import.h"
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bh_arena_init(&a, 256u << 20);
     bh_err_init(&err);
     (void)bh_import_detect(data, size);
-    (void)bh_import_buf(&a, "fuzz.yaml", data, size, touch, NULL, &st, &err);
+    (void)bh_import_buf(&a, "fuzz-input", data, size, touch, NULL, &st, &err);
     bh_arena_release(&a);
     return 0;
 }
