@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/str.h"
+#include "model/norm.h"
 #include "vuln/version/version.h"
 
 #include <stdarg.h>
@@ -29,24 +30,12 @@ static const char bh_data_hostvulns[] = "";
 
 /* ------------------------------------------------------------------ helpers */
 
-/* N6 booleans: 1 true, 0 false, -1 neither. */
+/* N6 booleans (model/norm.h): 1 true, 0 false, -1 neither. */
 static int truthy(const char *v)
 {
-    static const char *const yes[] = {"true", "1", "yes", "on", "y", NULL};
-    static const char *const no[] = {"false", "0", "no", "off", "n", NULL};
-    size_t i;
+    bool b;
 
-    if (!v)
-        return -1;
-    for (i = 0; yes[i]; i++) {
-        if (bh_str_ieq(v, yes[i]))
-            return 1;
-    }
-    for (i = 0; no[i]; i++) {
-        if (bh_str_ieq(v, no[i]))
-            return 0;
-    }
-    return -1;
+    return v && bh_norm_bool(v, &b) == 0 ? (int)b : -1;
 }
 
 /* Settings of dockerd come from every origin but Podman's (files, or a podman process). */
